@@ -1,0 +1,73 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { BroadcastService, DEFAULT_EVENT_NAME } from '../../src/index.js';
+import { ApiPublishErrors } from '../common/api-errors.js';
+import { BearerTokenGuard } from './bearer-token.guard.js';
+import { BroadcastRequestDto } from './broadcast-request.dto.js';
+import {
+  BroadcastResponseDto,
+  ClientsResponseDto,
+} from './broadcast-response.dto.js';
+import { JsonContentTypeGuard } from './json-content-type.guard.js';
+
+@ApiTags('Broadcast')
+@Controller('api')
+export class BroadcastApiController {
+  constructor(private readonly broadcast: BroadcastService) {}
+
+  @Post('broadcast')
+  @HttpCode(202)
+  @UseGuards(BearerTokenGuard, JsonContentTypeGuard)
+  @ApiOperation({
+    operationId: 'broadcast',
+    summary: 'Send an event to every client or a channel',
+  })
+  @ApiBearerAuth()
+  @ApiResponse({
+    status: 202,
+    description: 'Delivered to the open streams',
+    type: BroadcastResponseDto,
+  })
+  @ApiPublishErrors()
+  async publish(
+    @Body() body: BroadcastRequestDto,
+  ): Promise<BroadcastResponseDto> {
+    const event = body.event ?? DEFAULT_EVENT_NAME;
+    const id = await this.broadcast.publish({
+      event,
+      data: body.data,
+      channel: body.channel,
+    });
+    return {
+      ok: true,
+      id,
+      event,
+      channel: body.channel ?? null,
+      connected: this.broadcast.connectedClients.total,
+    };
+  }
+
+  @Get('clients')
+  @ApiOperation({
+    operationId: 'getClients',
+    summary: 'Open broadcast streams, in all and per channel',
+  })
+  @ApiOkResponse({ type: ClientsResponseDto })
+  clients(): ClientsResponseDto {
+    const { total, channels } = this.broadcast.connectedClients;
+    return { connected: total, channels };
+  }
+}

@@ -1,0 +1,39 @@
+/** Everything the demo reads from its environment. */
+export interface DemoConfig {
+  port: number;
+  host: string;
+  keepAliveSeconds?: number;
+  historySize?: number;
+  maxClients?: number;
+  /** When set, `POST /api/broadcast` needs `Authorization: Bearer <token>`. */
+  broadcastToken?: string;
+  /** Largest accepted JSON body. */
+  bodyLimit: string;
+}
+
+const optionalNumber = (name: string, value: string | undefined) => {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) {
+    throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  }
+  return number;
+};
+
+/** Reads `PORT`, `HOST`, `SSE_*`, `BROADCAST_TOKEN` and `BODY_LIMIT`. */
+export function demoConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): DemoConfig {
+  return {
+    port: optionalNumber('PORT', env.PORT) ?? 3000,
+    host: env.HOST || '127.0.0.1',
+    keepAliveSeconds: optionalNumber(
+      'SSE_KEEPALIVE_SECONDS',
+      env.SSE_KEEPALIVE_SECONDS,
+    ),
+    historySize: optionalNumber('SSE_HISTORY_SIZE', env.SSE_HISTORY_SIZE),
+    maxClients: optionalNumber('SSE_MAX_CLIENTS', env.SSE_MAX_CLIENTS),
+    broadcastToken: env.BROADCAST_TOKEN || undefined,
+    bodyLimit: env.BODY_LIMIT || '1mb',
+  };
+}

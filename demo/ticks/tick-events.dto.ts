@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ConnectedEventDto {
+  @ApiProperty({
+    description: 'Server-chosen id of this connection',
+    format: 'uuid',
+  })
+  clientId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  serverTime: string;
+}
+
+export class TickEventDto {
+  @ApiProperty({ description: 'This tick, from 1', example: 1 })
+  i: number;
+
+  @ApiProperty({ description: 'Ticks in this stream', example: 10 })
+  count: number;
+
+  @ApiProperty({ format: 'date-time' })
+  time: string;
+}
+
+export class CompleteEventDto {
+  @ApiProperty({ description: 'Ticks sent', example: 10 })
+  count: number;
+}

@@ -1,0 +1,187 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
+import { randomUUID } from 'node:crypto';
+import { BroadcastClient } from './broadcast-client.js';
+import { TooManyClientsError } from './errors/too-many-clients.error.js';
+import { ResolvedSseOptions } from './resolved-sse-options.js';
+import type { BroadcastMessage, StoredEvent } from './sse-event.js';
+import { SseFrame, checkField, serializeData } from './sse-frame.js';
+import {
+  CONNECTED_EVENT,
+  DEFAULT_EVENT_NAME,
+  HISTORY_GAP_EVENT,
+} from './sse.constants.js';
+import { SseTransport } from './transports/sse.transport.js';
+
+/** What `BroadcastService.stream` takes. */
+export interface StreamOptions {
+  /** Channels to receive besides the events sent to everyone. */
+  channels?: readonly string[];
+  /** The client's `Last-Event-ID`: what came after it is replayed first. */
+  lastEventId?: string;
+}
+
+/** Open streams, in all and per channel. */
+export interface ConnectedClients {
+  total: number;
+  channels: Record<string, number>;
+}
+
+/** A stream opening or closing, as `BroadcastService.clientChanges$` reports it. */
+export interface ClientChange {
+  type: 'connect' | 'disconnect';
+  clientId: string;
+  channels: readonly string[];
+}
+
+/**
+ * Publishes events to every connected client (or a channel's subscribers),
+ * and hands controllers the stream each client reads.
+ */
+@Injectable()
+export class BroadcastService implements OnModuleDestroy {
+  private readonly logger = new Logger(BroadcastService.name);
+  private readonly clients = new Set<BroadcastClient>();
+  private readonly byChannel = new Map<string, Set<BroadcastClient>>();
+  private readonly changes = new Subject<ClientChange>();
+  private readonly subscription: Subscription;
+
+  /** Every connect and disconnect of a broadcast stream. */
+  readonly clientChanges$ = this.changes.asObservable();
+
+  constructor(
+    private readonly transport: SseTransport,
+    private readonly options: ResolvedSseOptions,
+  ) {
+    this.subscription = transport.events$.subscribe((event) =>
+      this.deliver(event),
+    );
+  }
+
+  /**
+   * Sends one event to every client, or to one channel's subscribers. It is
+   * validated and encoded once; resolves with its id after fan-out. Throws
+   * `InvalidSseFieldError` (nothing sent) for a value that would break the
+   * framing.
+   */
+  async publish(message: BroadcastMessage): Promise<string> {
+    const event = checkField('event', message.event ?? DEFAULT_EVENT_NAME);
+    const data = serializeData(message.data);
+    const channel =
+      message.channel === undefined
+        ? undefined
+        : checkField('channel', message.channel);
+    const id =
+      message.id === undefined ? undefined : checkField('id', message.id);
+    const stored = await this.transport.publish({ event, data, channel, id });
+    return stored.id;
+  }
+
+  /**
+   * The stream of one client, to return from an `@SseRoute()` (or `@Sse()`)
+   * handler: a `connected` event, the replay after `lastEventId`, then every
+   * broadcast for it. Throws `TooManyClientsError` (503) at `maxClients`.
+   */
+  stream(options: StreamOptions = {}): Observable<SseFrame> {
+    const channels = [...new Set(options.channels ?? [])].map((c) =>
+      checkField('channel', c),
+    );
+    this.assertCapacity();
+    return new Observable<SseFrame>((subscriber) => {
+      this.assertCapacity();
+      const client = new BroadcastClient(randomUUID(), channels, subscriber);
+      this.add(client);
+      client.send(
+        SseFrame.from({
+          type: CONNECTED_EVENT,
+          data: { clientId: client.id, serverTime: new Date().toISOString() },
+          retry: this.options.retryMs,
+        }),
+      );
+      if (options.lastEventId !== undefined) {
+        this.replay(client, options.lastEventId);
+      }
+      return () => this.remove(client);
+    });
+  }
+
+  /** Open broadcast streams of this process, in all and per channel. */
+  get connectedClients(): ConnectedClients {
+    const channels: Record<string, number> = {};
+    for (const [name, members] of this.byChannel) channels[name] = members.size;
+    return { total: this.clients.size, channels };
+  }
+
+  /** Ends every open stream (clients reconnect elsewhere) and stops listening. */
+  onModuleDestroy(): void {
+    this.subscription.unsubscribe();
+    for (const client of [...this.clients]) client.complete();
+    this.changes.complete();
+  }
+
+  private deliver(event: StoredEvent): void {
+    const recipients =
+      event.channel === undefined
+        ? this.clients
+        : this.byChannel.get(event.channel);
+    if (recipients) for (const client of recipients) client.deliver(event);
+  }
+
+  private replay(client: BroadcastClient, lastEventId: string): void {
+    client.beginReplay();
+    this.transport.replay(lastEventId, client.channels).then(
+      ({ events, gap }) => {
+        if (!this.clients.has(client)) return;
+        if (gap) {
+          client.send(
+            SseFrame.from({
+              type: HISTORY_GAP_EVENT,
+              data: { lastEventId, reason: gap, replayed: events.length },
+            }),
+          );
+        }
+        client.endReplay(events);
+      },
+      (err: unknown) => {
+        this.logger.warn(`Replay after ${lastEventId} failed: ${String(err)}`);
+        client.fail(err);
+      },
+    );
+  }
+
+  private assertCapacity(): void {
+    if (this.clients.size >= this.options.maxClients) {
+      throw new TooManyClientsError(this.options.maxClients);
+    }
+  }
+
+  private add(client: BroadcastClient): void {
+    this.clients.add(client);
+    for (const channel of client.channels) {
+      let members = this.byChannel.get(channel);
+      if (!members) this.byChannel.set(channel, (members = new Set()));
+      members.add(client);
+    }
+    this.changes.next({
+      type: 'connect',
+      clientId: client.id,
+      channels: client.channels,
+    });
+  }
+
+  private remove(client: BroadcastClient): void {
+    if (!this.clients.delete(client)) return;
+    for (const channel of client.channels) {
+      const members = this.byChannel.get(channel);
+      members?.delete(client);
+      if (members?.size === 0) this.byChannel.delete(channel);
+    }
+    this.changes.next({
+      type: 'disconnect',
+      clientId: client.id,
+      channels: client.channels,
+    });
+  }
+}

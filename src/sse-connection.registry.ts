@@ -1,0 +1,142 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Observable, Subscription } from 'rxjs';
+import { Observable as RxObservable } from 'rxjs';
+import { ResolvedSseOptions } from './resolved-sse-options.js';
+import { SseConnection } from './sse-connection.js';
+import { SseFrame } from './sse-frame.js';
+import type { SseMessage } from './sse-message.js';
+import { STREAM_ERROR_EVENT } from './sse.constants.js';
+import { onHandlerReturned } from './sse-handler-signal.js';
+
+/** Counters of the streams served through `@SseRoute()`. */
+export interface SseConnectionStats {
+  /** Streams open now. */
+  open: number;
+  /** Streams opened since start. */
+  opened: number;
+  /** Clients cut because they left more than `maxBufferedBytes` unread. */
+  dropped: number;
+}
+
+/**
+ * Every open `@SseRoute()` stream of this process: serves an Observable over
+ * a response, sends the shared keep-alive, and ends all streams at shutdown.
+ */
+@Injectable()
+export class SseConnectionRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger('SseConnections');
+  private readonly connections = new Set<SseConnection>();
+  private keepAlive: NodeJS.Timeout | undefined;
+  private opened = 0;
+  private dropped = 0;
+  private shuttingDown = false;
+
+  constructor(private readonly options: ResolvedSseOptions) {}
+
+  get stats(): SseConnectionStats {
+    return {
+      open: this.connections.size,
+      opened: this.opened,
+      dropped: this.dropped,
+    };
+  }
+
+  /**
+   * Streams `source` to the client. The returned Observable emits once, when
+   * the stream is over; it errors (for the exception filters) if `source`
+   * fails before any byte was sent, so a guard-like check in the handler's
+   * stream can still answer with a 4xx.
+   */
+  serve(
+    source: Observable<SseFrame | SseMessage>,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Observable<void> {
+    return new RxObservable<void>((outer) => {
+      let inner: Subscription | undefined;
+      const done = () => {
+        outer.next();
+        outer.complete();
+      };
+      const connection = new SseConnection(
+        request,
+        response,
+        this.options.maxBufferedBytes,
+        (closed, dropped) => {
+          this.connections.delete(closed);
+          if (dropped) {
+            this.dropped++;
+            this.logger.warn('Dropped an SSE client that stopped reading');
+          }
+          if (this.connections.size === 0) this.stopKeepAlive();
+          inner?.unsubscribe();
+          done();
+        },
+      );
+      if (this.shuttingDown) {
+        connection.end();
+        return;
+      }
+      // Headers go out on the turn after the handler returned, unless a frame
+      // comes first, so a stream that fails at once still reaches the
+      // exception filters.
+      let commit: NodeJS.Immediate | undefined;
+      onHandlerReturned(response, () => {
+        commit = setImmediate(() => connection.commit());
+      });
+      this.connections.add(connection);
+      this.opened++;
+      this.startKeepAlive();
+      inner = source.subscribe({
+        next: (item) => connection.write(item),
+        error: (err: unknown) => {
+          if (!connection.headersCommitted) {
+            outer.error(err);
+            return;
+          }
+          this.logger.error(`SSE stream failed: ${String(err)}`);
+          connection.end(
+            SseFrame.from({
+              type: STREAM_ERROR_EVENT,
+              data: { message: 'stream failed' },
+            }),
+          );
+        },
+        complete: () => connection.endEmpty(),
+      });
+      return () => {
+        clearImmediate(commit);
+        inner?.unsubscribe();
+        // Before the headers, the response still belongs to whoever handles
+        // the error (the exception filters).
+        if (connection.headersCommitted) connection.end();
+        else connection.release();
+      };
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.shuttingDown = true;
+    this.stopKeepAlive();
+    for (const connection of [...this.connections]) connection.end();
+  }
+
+  private startKeepAlive(): void {
+    const seconds = this.options.keepAliveSeconds;
+    if (this.keepAlive || seconds <= 0) return;
+    this.keepAlive = setInterval(() => {
+      const frame = SseFrame.comment(`keep-alive ${new Date().toISOString()}`);
+      for (const connection of this.connections) {
+        if (connection.headersCommitted) connection.write(frame);
+      }
+    }, seconds * 1000);
+    this.keepAlive.unref();
+  }
+
+  private stopKeepAlive(): void {
+    clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
+}

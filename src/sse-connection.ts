@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SseFrame } from './sse-frame.js';
+import type { SseMessage } from './sse-message.js';
+
+/** The headers of every stream: no caching, no buffering by proxies or compression. */
+const STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+
+/**
+ * One open SSE response: commits the headers, writes frames straight to the
+ * socket and cuts the client when it stops reading.
+ */
+export class SseConnection {
+  private committed = false;
+  private closed = false;
+
+  constructor(
+    private readonly request: IncomingMessage,
+    readonly response: ServerResponse,
+    private readonly maxBufferedBytes: number,
+    /** Called once, when the stream ends for whatever reason. */
+    private readonly onClose: (
+      connection: SseConnection,
+      dropped: boolean,
+    ) => void,
+  ) {
+    response.once('close', () => this.finish(false));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  get headersCommitted(): boolean {
+    return this.committed;
+  }
+
+  /** Sends status and headers (once); later frames follow without delay. */
+  commit(): void {
+    if (this.committed || this.closed) return;
+    this.committed = true;
+    const res = this.response;
+    for (const [name, value] of Object.entries(STREAM_HEADERS)) {
+      if (name !== 'Content-Type' || !res.hasHeader(name))
+        res.setHeader(name, value);
+    }
+    if ((this.request.httpVersionMajor ?? 1) < 2)
+      res.setHeader('Connection', 'keep-alive');
+    res.removeHeader('Content-Length');
+    res.statusCode = 200;
+    res.flushHeaders();
+    // Frames are small and latency matters more than packet count.
+    this.request.socket?.setNoDelay?.(true);
+  }
+
+  /** Writes one frame: an encoded `SseFrame`, or a message encoded for this client. */
+  write(item: SseFrame | SseMessage): void {
+    if (this.closed) return;
+    if (!this.committed) this.commit();
+    const frame = item instanceof SseFrame ? item : SseFrame.from(item);
+    const res = this.response;
+    // A client that stopped reading would make Node buffer without bound.
+    if (res.writableLength > this.maxBufferedBytes) {
+      this.drop();
+      return;
+    }
+    res.write(frame.bytes);
+  }
+
+  /** Ends the response normally. */
+  end(last?: SseFrame): void {
+    if (this.closed) return;
+    if (!this.committed) this.commit();
+    if (last) this.response.write(last.bytes);
+    this.response.end();
+    this.finish(false);
+  }
+
+  /**
+   * Answers 204 to a stream that ended before sending anything: the spec's
+   * way of telling EventSource to stop reconnecting.
+   */
+  endEmpty(): void {
+    if (this.closed) return;
+    if (this.committed) return this.end();
+    this.committed = true;
+    this.response.statusCode = 204;
+    this.response.end();
+    this.finish(false);
+  }
+
+  /** Stops tracking the response without touching it (it was never committed). */
+  release(): void {
+    this.finish(false);
+  }
+
+  /** Cuts a client that fell too far behind; it will reconnect and replay. */
+  drop(): void {
+    if (this.closed) return;
+    this.response.destroy();
+    this.finish(true);
+  }
+
+  private finish(dropped: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this, dropped);
+  }
+}

@@ -1,0 +1,140 @@
+import { InvalidSseFieldError } from './errors/invalid-sse-field.error.js';
+import type { SseMessage } from './sse-message.js';
+import { SseMessages } from './sse.messages.js';
+
+const LINE_BREAK = /\r\n|\r|\n/;
+const FORBIDDEN_IN_FIELD = /[\r\n\0]/;
+
+/**
+ * One encoded event: the exact bytes written to every client that receives
+ * it. A broadcast is encoded once and the same `SseFrame` is written to each
+ * recipient, so per-client work is a socket write.
+ *
+ * It also carries `data`/`type`/`id`/`retry`, the fields of Nest's
+ * `MessageEvent`, so a stream of frames still works when returned from Nest's
+ * own `@Sse()` (which re-encodes it per client).
+ */
+export class SseFrame {
+  private constructor(
+    /** The wire form, UTF-8. */
+    readonly bytes: Buffer,
+    /** The `data` field as text (JSON for non-string payloads). */
+    readonly data: string,
+    readonly type?: string,
+    readonly id?: string,
+    readonly retry?: number,
+    readonly comment?: string,
+  ) {}
+
+  /** Encodes an event, validating every field. Throws `InvalidSseFieldError`. */
+  static from(message: SseMessage): SseFrame {
+    const data = serializeData(message.data);
+    const { type, id, retry, comment } = message;
+    let text = '';
+    if (comment !== undefined) text += encodeComment(comment);
+    if (id !== undefined) text += `id: ${checkField('id', id, true)}\n`;
+    if (type !== undefined && type !== '') {
+      text += `event: ${checkField('event', type)}\n`;
+    }
+    if (retry !== undefined) text += `retry: ${checkRetry(retry)}\n`;
+    text += encodeDataLines(data) + '\n';
+    return new SseFrame(Buffer.from(text, 'utf8'), data, type, id, retry);
+  }
+
+  /** A comment-only frame (`: text`), which clients ignore. */
+  static comment(text: string): SseFrame {
+    return new SseFrame(
+      Buffer.from(encodeComment(text) + '\n', 'utf8'),
+      '',
+      undefined,
+      undefined,
+      undefined,
+      text,
+    );
+  }
+
+  /** A frame carrying only a `retry:` field: sets the reconnection delay, dispatches nothing. */
+  static retry(ms: number): SseFrame {
+    return new SseFrame(
+      Buffer.from(`retry: ${checkRetry(ms)}\n\n`, 'utf8'),
+      '',
+      undefined,
+      undefined,
+      ms,
+    );
+  }
+}
+
+/**
+ * Turns a payload into the text of its `data` field: strings as they are,
+ * anything else through `JSON.stringify`. Throws `InvalidSseFieldError` for
+ * `undefined`, values JSON cannot encode (cycles, BigInt) and lone surrogates.
+ */
+export function serializeData(data: unknown): string {
+  if (data === undefined) {
+    throw new InvalidSseFieldError('data', SseMessages.undefinedData);
+  }
+  let text: string | undefined;
+  if (typeof data === 'string') {
+    text = data;
+  } else {
+    try {
+      text = JSON.stringify(data);
+    } catch (err) {
+      throw new InvalidSseFieldError(
+        'data',
+        SseMessages.unserializableData((err as Error).message),
+      );
+    }
+    if (text === undefined) {
+      throw new InvalidSseFieldError(
+        'data',
+        SseMessages.unserializableData(`a ${typeof data} is not JSON`),
+      );
+    }
+  }
+  if (!text.isWellFormed()) {
+    throw new InvalidSseFieldError('data', SseMessages.notWellFormed);
+  }
+  return text;
+}
+
+/**
+ * Validates a single-line field (`event`, `id`, `channel`): a CR, LF or NUL
+ * would end the field early and let the rest pose as other fields.
+ */
+export function checkField(field: string, value: string, allowEmpty = false) {
+  if (typeof value !== 'string') {
+    throw new InvalidSseFieldError(field, 'must be a string');
+  }
+  if (!allowEmpty && value.length === 0) {
+    throw new InvalidSseFieldError(field, SseMessages.emptyField);
+  }
+  if (FORBIDDEN_IN_FIELD.test(value)) {
+    throw new InvalidSseFieldError(field, SseMessages.forbiddenCharacters);
+  }
+  if (!value.isWellFormed()) {
+    throw new InvalidSseFieldError(field, SseMessages.notWellFormed);
+  }
+  return value;
+}
+
+function checkRetry(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new InvalidSseFieldError('retry', 'must be a non-negative integer');
+  }
+  return ms;
+}
+
+/** Every line of the payload becomes its own `data:` line: no payload can end the event early. */
+function encodeDataLines(data: string): string {
+  let out = '';
+  for (const line of data.split(LINE_BREAK)) out += `data: ${line}\n`;
+  return out;
+}
+
+function encodeComment(text: string): string {
+  let out = '';
+  for (const line of text.split(LINE_BREAK)) out += `: ${line}\n`;
+  return out;
+}

@@ -1,0 +1,38 @@
+import type {
+  CallHandler,
+  ExecutionContext,
+  NestInterceptor,
+} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Observable } from 'rxjs';
+import { SseConnectionRegistry } from './sse-connection.registry.js';
+import type { SseFrame } from './sse-frame.js';
+import type { SseMessage } from './sse-message.js';
+
+/** The raw Node objects behind an Express or Fastify request/response. */
+type Raw<T> = T | { raw: T };
+const raw = <T>(value: Raw<T>): T =>
+  typeof value === 'object' && value !== null && 'raw' in value
+    ? value.raw
+    : value;
+
+/**
+ * Applied by `@SseRoute()`: writes what the handler's Observable emits (as
+ * `next.handle()` hands it on) to the raw response, bypassing Nest's
+ * per-subscriber `@Sse()` encoding. Guards, pipes, other interceptors and
+ * exception filters run as for any route.
+ */
+@Injectable()
+export class SseResponseInterceptor implements NestInterceptor {
+  constructor(private readonly connections: SseConnectionRegistry) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
+    const http = context.switchToHttp();
+    return this.connections.serve(
+      next.handle() as Observable<SseFrame | SseMessage>,
+      raw(http.getRequest<Raw<IncomingMessage>>()),
+      raw(http.getResponse<Raw<ServerResponse>>()),
+    );
+  }
+}

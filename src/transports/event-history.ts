@@ -1,0 +1,55 @@
+import type { ReplayResult, StoredEvent } from '../sse-event.js';
+
+/** A bounded, ordered log of stored events: the newest `capacity` are kept. */
+export class EventHistory {
+  private readonly ring: (StoredEvent | undefined)[];
+  private start = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array(capacity);
+  }
+
+  append(event: StoredEvent): void {
+    if (this.capacity === 0) return;
+    const end = (this.start + this.size) % this.capacity;
+    this.ring[end] = event;
+    if (this.size < this.capacity) this.size++;
+    else this.start = (this.start + 1) % this.capacity;
+  }
+
+  /** The kept events, oldest first. */
+  toArray(): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    for (let i = 0; i < this.size; i++) {
+      out.push(this.ring[(this.start + i) % this.capacity]!);
+    }
+    return out;
+  }
+
+  /**
+   * What follows `lastEventId` for a subscriber of `channels`. An id that is
+   * in history gives the events after it. An id that is not: a decimal older
+   * than the oldest kept `seq` is `expired` (the whole history is replayed,
+   * as it all came after it); anything else is `unknown` (nothing replayed).
+   */
+  after(lastEventId: string, channels: readonly string[]): ReplayResult {
+    const kept = this.toArray();
+    const visible = (e: StoredEvent) =>
+      e.channel === undefined || channels.includes(e.channel);
+    let index = -1;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].id === lastEventId) {
+        index = i;
+        break;
+      }
+    }
+    if (index >= 0) return { events: kept.slice(index + 1).filter(visible) };
+    const seq = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : NaN;
+    const oldest = kept[0]?.seq;
+    if (oldest !== undefined && seq < oldest) {
+      return { events: kept.filter(visible), gap: 'expired' };
+    }
+    return { events: [], gap: 'unknown' };
+  }
+}

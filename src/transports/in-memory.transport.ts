@@ -1,0 +1,60 @@
+import { Subject } from 'rxjs';
+import type { OutgoingEvent, ReplayResult, StoredEvent } from '../sse-event.js';
+import { SseFrame } from '../sse-frame.js';
+import { DEFAULT_HISTORY_SIZE } from '../sse.constants.js';
+import { EventHistory } from './event-history.js';
+import { SseTransport } from './sse.transport.js';
+
+/** Options of `InMemoryTransport`. */
+export interface InMemoryTransportOptions {
+  /** Events kept for replay. @default 1000 */
+  historySize?: number;
+  /**
+   * The first event's `seq`. Defaults to the start time in µs, so the ids
+   * of a restarted process are above those of the previous one and an id
+   * from before the restart reads as `expired`, not as a later event.
+   */
+  firstSeq?: number;
+}
+
+/**
+ * One process: events go through an RxJS `Subject`, history is a ring
+ * buffer. The default transport.
+ */
+export class InMemoryTransport extends SseTransport {
+  private readonly subject = new Subject<StoredEvent>();
+  private readonly history: EventHistory;
+  private nextSeq: number;
+
+  readonly events$ = this.subject.asObservable();
+
+  constructor(options: InMemoryTransportOptions = {}) {
+    super();
+    this.history = new EventHistory(
+      options.historySize ?? DEFAULT_HISTORY_SIZE,
+    );
+    this.nextSeq = options.firstSeq ?? Date.now() * 1000;
+  }
+
+  publish(event: OutgoingEvent): Promise<StoredEvent> {
+    const seq = this.nextSeq++;
+    const id = event.id ?? String(seq);
+    const stored: StoredEvent = {
+      seq,
+      id,
+      event: event.event,
+      channel: event.channel,
+      frame: SseFrame.from({ id, type: event.event, data: event.data }),
+    };
+    this.history.append(stored);
+    this.subject.next(stored);
+    return Promise.resolve(stored);
+  }
+
+  replay(
+    lastEventId: string,
+    channels: readonly string[],
+  ): Promise<ReplayResult> {
+    return Promise.resolve(this.history.after(lastEventId, channels));
+  }
+}

@@ -1,0 +1,30 @@
+import type { Observable } from 'rxjs';
+import type { OutgoingEvent, ReplayResult, StoredEvent } from '../sse-event.js';
+
+/**
+ * Carries events from publishers to streams and keeps the replay history.
+ * It is both the contract a transport implements and the token Nest injects
+ * (`InMemoryTransport` by default; a Redis one for several instances).
+ */
+export abstract class SseTransport {
+  /**
+   * Every stored event from every publisher of this transport, once each, in
+   * `seq` order. Hot: it emits from subscription on.
+   */
+  abstract readonly events$: Observable<StoredEvent>;
+
+  /**
+   * Assigns the event its `seq`/`id`, encodes its frame once, stores it in
+   * history and fans it out. Resolves once `events$` has emitted it locally.
+   */
+  abstract publish(event: OutgoingEvent): Promise<StoredEvent>;
+
+  /**
+   * The events after `lastEventId` that a subscriber of `channels` receives
+   * (events without a channel always count), oldest first.
+   */
+  abstract replay(
+    lastEventId: string,
+    channels: readonly string[],
+  ): Promise<ReplayResult>;
+}
