@@ -55,6 +55,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     response: ServerResponse,
   ): Observable<void> {
     return new RxObservable<void>((outer) => {
+      // eslint-disable-next-line prefer-const -- read by the close callback above its assignment
       let inner: Subscription | undefined;
       const done = () => {
         outer.next();
