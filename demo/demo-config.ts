@@ -1,7 +1,12 @@
+import type { HttpPlatform } from './platform/http-platform.js';
+import { HTTP_PLATFORMS } from './platform/http-platform.js';
+
 /** Everything the demo reads from its environment. */
 export interface DemoConfig {
   port: number;
   host: string;
+  /** The Nest HTTP platform (`HTTP_ADAPTER`). */
+  platform: HttpPlatform;
   keepAliveSeconds?: number;
   historySize?: number;
   maxClients?: number;
@@ -20,13 +25,24 @@ const optionalNumber = (name: string, value: string | undefined) => {
   return number;
 };
 
-/** Reads `PORT`, `HOST`, `SSE_*`, `BROADCAST_TOKEN` and `BODY_LIMIT`. */
+function httpPlatform(value: string | undefined): HttpPlatform {
+  if (value === undefined || value === '') return 'express';
+  if (!(HTTP_PLATFORMS as readonly string[]).includes(value)) {
+    throw new Error(
+      `HTTP_ADAPTER must be ${HTTP_PLATFORMS.join(' or ')}, got "${value}"`,
+    );
+  }
+  return value as HttpPlatform;
+}
+
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN` and `BODY_LIMIT`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
   return {
     port: optionalNumber('PORT', env.PORT) ?? 3000,
     host: env.HOST || '127.0.0.1',
+    platform: httpPlatform(env.HTTP_ADAPTER),
     keepAliveSeconds: optionalNumber(
       'SSE_KEEPALIVE_SECONDS',
       env.SSE_KEEPALIVE_SECONDS,

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { fileURLToPath } from 'node:url';
 import type { DemoConfig } from './demo-config.js';
 import { DemoModule } from './demo.module.js';
 import { setupDocs } from './docs/docs.setup.js';
+import { createPlatformApp, serveStatic } from './platform/http-platform.js';
 
 /** The demo's static page: `demo/public`, from source or from `dist/demo`. */
 export const PUBLIC_DIR = fileURLToPath(
@@ -17,17 +16,15 @@ export const PUBLIC_DIR = fileURLToPath(
 export async function createDemoApp(
   config: DemoConfig,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await createPlatformApp(
     DemoModule.forRoot(config),
-    {
-      bufferLogs: false,
-      logger: process.env.DEMO_LOG === 'silent' ? false : undefined,
-    },
+    config.platform,
+    config.bodyLimit,
+    process.env.DEMO_LOG === 'silent' ? false : undefined,
   );
-  app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
-  app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });
+  await serveStatic(app, config.platform, PUBLIC_DIR, '/');
   app.enableShutdownHooks();
-  setupDocs(app);
+  await setupDocs(app, config.platform);
   return app;
 }

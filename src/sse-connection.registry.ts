@@ -53,6 +53,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     source: Observable<SseFrame | SseMessage>,
     request: IncomingMessage,
     response: ServerResponse,
+    frameworkHeaders?: () => Record<string, unknown> | undefined,
   ): Observable<void> {
     return new RxObservable<void>((outer) => {
       // eslint-disable-next-line prefer-const -- read by the close callback above its assignment
@@ -75,6 +76,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
           inner?.unsubscribe();
           done();
         },
+        frameworkHeaders,
       );
       if (this.shuttingDown) {
         connection.end();

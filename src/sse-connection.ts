@@ -26,6 +26,12 @@ export class SseConnection {
       connection: SseConnection,
       dropped: boolean,
     ) => void,
+    /**
+     * Headers the framework holds outside the raw response (Fastify's reply
+     * keeps `@Header()` and CORS headers until it sends): applied at commit.
+     */
+    private readonly frameworkHeaders?: () =>
+      Record<string, unknown> | undefined,
   ) {
     response.once('close', () => this.finish(false));
   }
@@ -43,6 +49,12 @@ export class SseConnection {
     if (this.committed || this.closed) return;
     this.committed = true;
     const res = this.response;
+    const inherited = this.frameworkHeaders?.() ?? {};
+    for (const [name, value] of Object.entries(inherited)) {
+      if (value !== undefined && !res.hasHeader(name)) {
+        res.setHeader(name, value as string | number | readonly string[]);
+      }
+    }
     for (const [name, value] of Object.entries(STREAM_HEADERS)) {
       if (name !== 'Content-Type' || !res.hasHeader(name))
         res.setHeader(name, value);

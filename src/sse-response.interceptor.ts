@@ -12,6 +12,9 @@ import type { SseMessage } from './sse-message.js';
 
 /** The raw Node objects behind an Express or Fastify request/response. */
 type Raw<T> = T | { raw: T };
+type FrameworkResponse = Raw<ServerResponse> & {
+  getHeaders?: () => Record<string, unknown>;
+};
 const raw = <T>(value: Raw<T>): T =>
   typeof value === 'object' && value !== null && 'raw' in value
     ? value.raw
@@ -29,10 +32,13 @@ export class SseResponseInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
     const http = context.switchToHttp();
+    const response = http.getResponse<FrameworkResponse>();
+    const rawResponse = raw(response);
     return this.connections.serve(
       next.handle() as Observable<SseFrame | SseMessage>,
       raw(http.getRequest<Raw<IncomingMessage>>()),
-      raw(http.getResponse<Raw<ServerResponse>>()),
+      rawResponse,
+      response === rawResponse ? undefined : () => response.getHeaders?.(),
     );
   }
 }

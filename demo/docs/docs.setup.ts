@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { HttpPlatform } from '../platform/http-platform.js';
+import { serveHtml, serveStatic } from '../platform/http-platform.js';
 
 const REDOC_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SSE demo API: ReDoc</title>
@@ -11,7 +11,10 @@ const REDOC_PAGE = `<!doctype html>
 <body><redoc spec-url="/openapi.json"></redoc><script src="/redoc-assets/redoc.standalone.js"></script></body></html>`;
 
 /** Swagger UI at /swagger, ReDoc at /redoc, the document at /openapi.json: all served locally. */
-export function setupDocs(app: INestApplication): void {
+export async function setupDocs(
+  app: INestApplication,
+  platform: HttpPlatform,
+): Promise<void> {
   const config = new DocumentBuilder()
     .setTitle('NestJS SSE demo')
     .setDescription(
@@ -29,9 +32,6 @@ export function setupDocs(app: INestApplication): void {
     dirname(createRequire(import.meta.url).resolve('redoc/package.json')),
     'bundles',
   );
-  const express = app as NestExpressApplication;
-  express.useStaticAssets(redocDir, { prefix: '/redoc-assets/' });
-  express.getHttpAdapter().get('/redoc', ((_req: unknown, res: Response) => {
-    res.type('html').send(REDOC_PAGE);
-  }) as never);
+  await serveStatic(app, platform, redocDir, '/redoc-assets/');
+  serveHtml(app, '/redoc', REDOC_PAGE);
 }

@@ -16,6 +16,7 @@ export async function startDemo(
   const config: DemoConfig = {
     port: 0,
     host: '127.0.0.1',
+    platform: (process.env.HTTP_ADAPTER as DemoConfig['platform']) || 'express',
     bodyLimit: '1mb',
     ...overrides,
   };

@@ -1,0 +1,82 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/** The Nest HTTP platforms the demo runs on. */
+export type HttpPlatform = 'express' | 'fastify';
+export const HTTP_PLATFORMS: readonly HttpPlatform[] = ['express', 'fastify'];
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+};
+
+/** `'1mb'`, `'100kb'`, `'512'` → bytes. */
+export function parseByteSize(size: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(size.trim());
+  if (!match)
+    throw new Error(`Invalid byte size "${size}" (use e.g. 512kb or 1mb)`);
+  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
+}
+
+/** Creates the app on the chosen platform, JSON bodies limited to `bodyLimit`. */
+export async function createPlatformApp(
+  module: unknown,
+  platform: HttpPlatform,
+  bodyLimit: string,
+  logger: false | undefined,
+): Promise<INestApplication> {
+  if (platform === 'fastify') {
+    // Loaded only when chosen, so an Express-only install does not need it.
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    return NestFactory.create<NestFastifyApplication>(
+      module as never,
+      new FastifyAdapter({ bodyLimit: parseByteSize(bodyLimit) }),
+      { logger },
+    );
+  }
+  const app = await NestFactory.create<NestExpressApplication>(
+    module as never,
+    { logger },
+  );
+  app.useBodyParser('json', { limit: parseByteSize(bodyLimit) });
+  return app;
+}
+
+/** Serves the files of `root` under `prefix`, with index.html for `prefix` itself. */
+export async function serveStatic(
+  app: INestApplication,
+  platform: HttpPlatform,
+  root: string,
+  prefix: string,
+): Promise<void> {
+  if (platform === 'fastify') {
+    // Several registrations of @fastify/static may decorate the reply only once.
+    (app as NestFastifyApplication).useStaticAssets({
+      root,
+      prefix,
+      decorateReply: false,
+    });
+  } else {
+    (app as NestExpressApplication).useStaticAssets(root, {
+      prefix,
+      index: 'index.html',
+    });
+  }
+}
+
+/** Answers GET `path` with a fixed HTML page, on either platform. */
+export function serveHtml(
+  app: INestApplication,
+  path: string,
+  html: string,
+): void {
+  const adapter = app.getHttpAdapter();
+  adapter.get(path, (_request: unknown, response: unknown) => {
+    adapter.setHeader(response, 'Content-Type', 'text/html; charset=utf-8');
+    adapter.reply(response, html, 200);
+  });
+}
