@@ -7,7 +7,8 @@
 //   npm test -- unit         unit specs only (src/**/*.spec.ts)
 //   npm test -- e2e          e2e specs only (test/**/*.e2e-spec.ts)
 //   npm test -- <substring>  spec files whose path contains it
-import { spawnSync } from 'node:child_process';
+//   TEST_PLATFORMS=fastify npm test -- e2e   e2e on one platform only
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -65,9 +66,64 @@ const names = files.map((f) => relative(root, f)).join(' ');
 if (/redis/.test(names)) provision('redis-server', 'redis-server');
 if (/browser/.test(names)) provision('chromium', 'chromium');
 
-const result = run(
-  process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  { env: { ...process.env, DEMO_LOG: process.env.DEMO_LOG ?? 'silent' } },
-);
-process.exit(result.status ?? 1);
+// Unit specs run once; the e2e suite runs once per HTTP platform (the demo
+// picks it from HTTP_ADAPTER, as startDemo() does in the specs).
+const platforms = (process.env.TEST_PLATFORMS ?? 'express,fastify').split(',');
+const passes = [];
+const unitFiles = files.filter((f) => unit.includes(f));
+const e2eFiles = files.filter((f) => e2e.includes(f));
+if (unitFiles.length)
+  passes.push({ title: 'unit specs', files: unitFiles, env: {} });
+for (const platform of e2eFiles.length ? platforms : []) {
+  passes.push({
+    title: `e2e specs on ${platform}`,
+    files: e2eFiles,
+    env: { HTTP_ADAPTER: platform },
+  });
+}
+
+const totals = { passed: 0, failed: 0 };
+let failedPasses = 0;
+for (const pass of passes) {
+  console.log(`\n=== ${pass.title} (${pass.files.length} files) ===`);
+  const counts = await runNodeTest(pass.files, pass.env);
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  if (counts.status !== 0) failedPasses++;
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+process.exit(failedPasses || totals.failed ? 1 : 0);
+
+function runNodeTest(specFiles, env) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specFiles],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: {
+          ...process.env,
+          DEMO_LOG: process.env.DEMO_LOG ?? 'silent',
+          ...env,
+        },
+      },
+    );
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (status) => {
+      const count = (name) => {
+        const m = new RegExp(`ℹ ${name} (\\d+)`).exec(tail);
+        return m ? Number(m[1]) : 0;
+      };
+      resolve({
+        status,
+        passed: count('pass'),
+        failed: count('fail') + count('cancelled'),
+      });
+    });
+  });
+}
