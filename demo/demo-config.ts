@@ -10,10 +10,23 @@ export interface DemoConfig {
   keepAliveSeconds?: number;
   historySize?: number;
   maxClients?: number;
+  /** Streams one client address may hold open (`SSE_MAX_CLIENTS_PER_IP`). */
+  maxClientsPerIp?: number;
   /** When set, `POST /api/broadcast` needs `Authorization: Bearer <token>`. */
   broadcastToken?: string;
+  /**
+   * HS256 secret of the demo's JWTs (`JWT_SECRET`): they grant publishing
+   * (`publish` claim) and `private:` channels (`subscribe` claim).
+   */
+  jwtSecret?: string;
+  /** Publishes one address may make per minute (`PUBLISH_RATE_LIMIT`); unlimited when unset. */
+  publishRateLimit?: number;
   /** Largest accepted JSON body. */
   bodyLimit: string;
+  /** When set, events and history go through this Redis (several instances). */
+  redisUrl?: string;
+  /** Key prefix in Redis, so several apps can share one. */
+  redisKeyPrefix?: string;
 }
 
 const optionalNumber = (name: string, value: string | undefined) => {
@@ -35,7 +48,7 @@ function httpPlatform(value: string | undefined): HttpPlatform {
   return value as HttpPlatform;
 }
 
-/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN` and `BODY_LIMIT`. */
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT` and `BODY_LIMIT`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
@@ -49,7 +62,18 @@ export function demoConfigFromEnv(
     ),
     historySize: optionalNumber('SSE_HISTORY_SIZE', env.SSE_HISTORY_SIZE),
     maxClients: optionalNumber('SSE_MAX_CLIENTS', env.SSE_MAX_CLIENTS),
+    maxClientsPerIp: optionalNumber(
+      'SSE_MAX_CLIENTS_PER_IP',
+      env.SSE_MAX_CLIENTS_PER_IP,
+    ),
     broadcastToken: env.BROADCAST_TOKEN || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    publishRateLimit: optionalNumber(
+      'PUBLISH_RATE_LIMIT',
+      env.PUBLISH_RATE_LIMIT,
+    ),
     bodyLimit: env.BODY_LIMIT || '1mb',
+    redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
   };
 }

@@ -1,13 +1,18 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, concat, from, ignoreElements } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import { BroadcastClient } from './broadcast-client.js';
+import type { BroadcastStats } from './broadcast-stats.js';
 import { TooManyClientsError } from './errors/too-many-clients.error.js';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
 import type { BroadcastMessage, StoredEvent } from './sse-event.js';
+import { SseConnectionRegistry } from './sse-connection.registry.js';
 import { SseFrame, checkField, serializeData } from './sse-frame.js';
+import { holdHeadersUntil } from './sse-handler-signal.js';
+import { shutdownRetryFrame } from './shutdown-retry.js';
+import { authorizeStream } from './stream-authorization.js';
 import {
   CONNECTED_EVENT,
   DEFAULT_EVENT_NAME,
@@ -21,6 +26,11 @@ export interface StreamOptions {
   channels?: readonly string[];
   /** The client's `Last-Event-ID`: what came after it is replayed first. */
   lastEventId?: string;
+  /**
+   * The framework's request, handed to the `authorize` option (required when
+   * that option is set).
+   */
+  request?: unknown;
 }
 
 /** Open streams, in all and per channel. */
@@ -47,6 +57,9 @@ export class BroadcastService implements OnModuleDestroy {
   private readonly byChannel = new Map<string, Set<BroadcastClient>>();
   private readonly changes = new Subject<ClientChange>();
   private readonly subscription: Subscription;
+  private published = 0;
+  private delivered = 0;
+  private replayed = 0;
 
   /** Every connect and disconnect of a broadcast stream. */
   readonly clientChanges$ = this.changes.asObservable();
@@ -54,6 +67,7 @@ export class BroadcastService implements OnModuleDestroy {
   constructor(
     private readonly transport: SseTransport,
     private readonly options: ResolvedSseOptions,
+    @Optional() private readonly connections?: SseConnectionRegistry,
   ) {
     this.subscription = transport.events$.subscribe((event) =>
       this.deliver(event),
@@ -76,19 +90,49 @@ export class BroadcastService implements OnModuleDestroy {
     const id =
       message.id === undefined ? undefined : checkField('id', message.id);
     const stored = await this.transport.publish({ event, data, channel, id });
+    this.published++;
     return stored.id;
   }
 
   /**
    * The stream of one client, to return from an `@SseRoute()` (or `@Sse()`)
    * handler: a `connected` event, the replay after `lastEventId`, then every
-   * broadcast for it. Throws `TooManyClientsError` (503) at `maxClients`.
+   * broadcast for it. Throws `TooManyClientsError` (503) at `maxClients`, and
+   * whatever the `authorize` option decides (403 by default) before any frame.
    */
   stream(options: StreamOptions = {}): Observable<SseFrame> {
     const channels = [...new Set(options.channels ?? [])].map((c) =>
       checkField('channel', c),
     );
     this.assertCapacity();
+    const verdict = authorizeStream(
+      this.options.authorize,
+      options.request,
+      channels,
+    );
+    const open = this.open(channels, options.lastEventId);
+    if (!verdict) return open;
+    return holdHeadersUntil(
+      concat(from(verdict).pipe(ignoreElements()), open),
+      verdict,
+    );
+  }
+
+  /** Counters for logs and metrics. */
+  get stats(): BroadcastStats {
+    return {
+      connected: this.clients.size,
+      published: this.published,
+      delivered: this.delivered,
+      dropped: this.connections?.stats.dropped ?? 0,
+      replayed: this.replayed,
+    };
+  }
+
+  private open(
+    channels: string[],
+    lastEventId: string | undefined,
+  ): Observable<SseFrame> {
     return new Observable<SseFrame>((subscriber) => {
       this.assertCapacity();
       const client = new BroadcastClient(randomUUID(), channels, subscriber);
@@ -100,9 +144,7 @@ export class BroadcastService implements OnModuleDestroy {
           retry: this.options.retryMs,
         }),
       );
-      if (options.lastEventId !== undefined) {
-        this.replay(client, options.lastEventId);
-      }
+      if (lastEventId !== undefined) this.replay(client, lastEventId);
       return () => this.remove(client);
     });
   }
@@ -114,10 +156,18 @@ export class BroadcastService implements OnModuleDestroy {
     return { total: this.clients.size, channels };
   }
 
-  /** Ends every open stream (clients reconnect elsewhere) and stops listening. */
+  /**
+   * Ends every open stream with a `retry:` spread over
+   * `shutdownRetrySpreadMs` (clients reconnect elsewhere, not all at once)
+   * and stops listening.
+   */
   onModuleDestroy(): void {
     this.subscription.unsubscribe();
-    for (const client of [...this.clients]) client.complete();
+    const { retryMs, shutdownRetrySpreadMs } = this.options;
+    for (const client of [...this.clients]) {
+      client.send(shutdownRetryFrame(retryMs, shutdownRetrySpreadMs));
+      client.complete();
+    }
     this.changes.complete();
   }
 
@@ -126,7 +176,9 @@ export class BroadcastService implements OnModuleDestroy {
       event.channel === undefined
         ? this.clients
         : this.byChannel.get(event.channel);
-    if (recipients) for (const client of recipients) client.deliver(event);
+    if (!recipients) return;
+    this.delivered += recipients.size;
+    for (const client of recipients) client.deliver(event);
   }
 
   private replay(client: BroadcastClient, lastEventId: string): void {
@@ -142,6 +194,7 @@ export class BroadcastService implements OnModuleDestroy {
             }),
           );
         }
+        this.replayed += events.length;
         client.endReplay(events);
       },
       (err: unknown) => {
@@ -153,7 +206,10 @@ export class BroadcastService implements OnModuleDestroy {
 
   private assertCapacity(): void {
     if (this.clients.size >= this.options.maxClients) {
-      throw new TooManyClientsError(this.options.maxClients);
+      throw new TooManyClientsError(
+        this.options.maxClients,
+        this.options.retryAfterSeconds,
+      );
     }
   }
 
@@ -164,6 +220,9 @@ export class BroadcastService implements OnModuleDestroy {
       if (!members) this.byChannel.set(channel, (members = new Set()));
       members.add(client);
     }
+    this.logger.debug(
+      `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
+    );
     this.changes.next({
       type: 'connect',
       clientId: client.id,
@@ -178,6 +237,9 @@ export class BroadcastService implements OnModuleDestroy {
       members?.delete(client);
       if (members?.size === 0) this.byChannel.delete(channel);
     }
+    this.logger.debug(
+      `Client ${client.id} disconnected (${this.clients.size} open)`,
+    );
     this.changes.next({
       type: 'disconnect',
       clientId: client.id,

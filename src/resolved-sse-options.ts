@@ -3,8 +3,10 @@ import {
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_RETRY_MS,
+  DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
 } from './sse.constants.js';
 import type { SseModuleOptions } from './sse-module-options.js';
+import type { SseAuthorizer } from './stream-authorization.js';
 
 /**
  * The module's options with every default applied: the only place defaults
@@ -16,18 +18,28 @@ export abstract class ResolvedSseOptions {
   abstract readonly historySize: number;
   abstract readonly maxClients: number;
   abstract readonly maxBufferedBytes: number;
+  abstract readonly maxClientsPerIp: number;
+  abstract readonly retryAfterSeconds: number;
+  abstract readonly shutdownRetrySpreadMs: number;
+  abstract readonly authorize?: SseAuthorizer;
 }
 
 /** Merges user options over the defaults and checks them. */
 export function resolveSseOptions(
   options: SseModuleOptions = {},
 ): ResolvedSseOptions {
+  const retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
   const resolved = {
     keepAliveSeconds: options.keepAliveSeconds ?? DEFAULT_KEEP_ALIVE_SECONDS,
-    retryMs: options.retryMs ?? DEFAULT_RETRY_MS,
+    retryMs,
     historySize: options.historySize ?? DEFAULT_HISTORY_SIZE,
     maxClients: options.maxClients ?? Number.POSITIVE_INFINITY,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    maxClientsPerIp: options.maxClientsPerIp ?? Number.POSITIVE_INFINITY,
+    retryAfterSeconds:
+      options.retryAfterSeconds ?? Math.max(1, Math.ceil(retryMs / 1000)),
+    shutdownRetrySpreadMs:
+      options.shutdownRetrySpreadMs ?? DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
   };
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
@@ -36,5 +48,12 @@ export function resolveSseOptions(
       );
     }
   }
-  return resolved;
+  const { authorize } = options;
+  if (authorize === undefined) return resolved;
+  if (typeof authorize !== 'function') {
+    throw new TypeError(
+      `SseModule option authorize must be a function, got ${typeof authorize}`,
+    );
+  }
+  return { ...resolved, authorize };
 }

@@ -3,7 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable, Subscription } from 'rxjs';
 import { Observable as RxObservable } from 'rxjs';
+import { ClientAddressLimit } from './client-address-limit.js';
+import { TooManyClientsFromAddressError } from './errors/too-many-clients-from-address.error.js';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
+import { applyRetryAfter } from './retry-after.js';
+import { shutdownRetryFrame } from './shutdown-retry.js';
 import { SseConnection } from './sse-connection.js';
 import { SseFrame } from './sse-frame.js';
 import type { SseMessage } from './sse-message.js';
@@ -32,8 +36,11 @@ export class SseConnectionRegistry implements OnModuleDestroy {
   private opened = 0;
   private dropped = 0;
   private shuttingDown = false;
+  private readonly addresses: ClientAddressLimit;
 
-  constructor(private readonly options: ResolvedSseOptions) {}
+  constructor(private readonly options: ResolvedSseOptions) {
+    this.addresses = new ClientAddressLimit(options.maxClientsPerIp);
+  }
 
   get stats(): SseConnectionStats {
     return {
@@ -47,15 +54,29 @@ export class SseConnectionRegistry implements OnModuleDestroy {
    * Streams `source` to the client. The returned Observable emits once, when
    * the stream is over; it errors (for the exception filters) if `source`
    * fails before any byte was sent, so a guard-like check in the handler's
-   * stream can still answer with a 4xx.
+   * stream can still answer with a 4xx. `clientAddress` (the framework's
+   * `request.ip`) counts against `maxClientsPerIp`; the socket's address is
+   * used without it.
    */
   serve(
     source: Observable<SseFrame | SseMessage>,
     request: IncomingMessage,
     response: ServerResponse,
     frameworkHeaders?: () => Record<string, unknown> | undefined,
+    clientAddress?: string,
   ): Observable<void> {
     return new RxObservable<void>((outer) => {
+      const address =
+        clientAddress ?? request.socket?.remoteAddress ?? 'unknown';
+      if (!this.addresses.acquire(address)) {
+        const refusal = new TooManyClientsFromAddressError(
+          this.options.maxClientsPerIp,
+          this.options.retryAfterSeconds,
+        );
+        applyRetryAfter(response, refusal);
+        outer.error(refusal);
+        return;
+      }
       // eslint-disable-next-line prefer-const -- read by the close callback above its assignment
       let inner: Subscription | undefined;
       const done = () => {
@@ -68,6 +89,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
         this.options.maxBufferedBytes,
         (closed, dropped) => {
           this.connections.delete(closed);
+          this.addresses.release(address);
           if (dropped) {
             this.dropped++;
             this.logger.warn('Dropped an SSE client that stopped reading');
@@ -96,10 +118,11 @@ export class SseConnectionRegistry implements OnModuleDestroy {
         next: (item) => connection.write(item),
         error: (err: unknown) => {
           if (!connection.headersCommitted) {
+            applyRetryAfter(response, err);
             outer.error(err);
             return;
           }
-          this.logger.error(`SSE stream failed: ${String(err)}`);
+          this.logger.warn(`SSE stream failed: ${String(err)}`);
           connection.end(
             SseFrame.from({
               type: STREAM_ERROR_EVENT,
@@ -123,7 +146,12 @@ export class SseConnectionRegistry implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.shuttingDown = true;
     this.stopKeepAlive();
-    for (const connection of [...this.connections]) connection.end();
+    // Broadcast streams already got theirs from BroadcastService; end() of a
+    // closed connection does nothing.
+    const { retryMs, shutdownRetrySpreadMs } = this.options;
+    for (const connection of [...this.connections]) {
+      connection.end(shutdownRetryFrame(retryMs, shutdownRetrySpreadMs));
+    }
   }
 
   private startKeepAlive(): void {

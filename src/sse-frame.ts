@@ -41,6 +41,22 @@ export class SseFrame {
     return new SseFrame(Buffer.from(text, 'utf8'), data, type, id, retry);
   }
 
+  /**
+   * A frame that `SseFrame.from` encoded elsewhere (another instance, read
+   * back from a transport): the bytes are kept as they are, the payload is
+   * not serialized again. `bytes` must be one event as `from` writes it.
+   */
+  static fromEncoded(
+    bytes: Buffer,
+    fields: { type?: string; id?: string } = {},
+  ): SseFrame {
+    const data: string[] = [];
+    for (const line of bytes.toString('utf8').split('\n')) {
+      if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    return new SseFrame(bytes, data.join('\n'), fields.type, fields.id);
+  }
+
   /** A comment-only frame (`: text`), which clients ignore. */
   static comment(text: string): SseFrame {
     return new SseFrame(

@@ -22,3 +22,26 @@ export function notifyHandlerReturned(response: unknown): void {
     callback();
   }
 }
+
+const HEADERS_HELD = Symbol('sse.headersHeld');
+
+type Holder = { [HEADERS_HELD]?: Promise<unknown> };
+
+/**
+ * Marks a stream whose headers must wait for `ready` (an asynchronous
+ * `authorize` verdict): `@SseRoute()` signals "handler returned" only once it
+ * settled, so a refusal still gets its 401/403 instead of a started stream.
+ */
+export function holdHeadersUntil<T extends object>(
+  stream: T,
+  ready: Promise<unknown>,
+): T {
+  (stream as Holder)[HEADERS_HELD] = ready;
+  return stream;
+}
+
+/** The promise `holdHeadersUntil` attached to a handler's result, if any. */
+export function headersHeldBy(result: unknown): Promise<unknown> | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  return (result as Holder)[HEADERS_HELD];
+}

@@ -1,3 +1,4 @@
+import type { SseAuthorizer } from './stream-authorization.js';
 import type { SseTransport } from './transports/sse.transport.js';
 
 /** Options of `SseModule.forRoot()` / `forRootAsync()`. Every one is optional. */
@@ -26,6 +27,36 @@ export interface SseModuleOptions {
    * @default Infinity
    */
   maxClients?: number;
+  /**
+   * Streams (any `@SseRoute()`) one client address may hold open at once; one
+   * more is answered 429 with `Retry-After`. The address is the framework's
+   * `request.ip` (so Express `trust proxy` / Fastify `trustProxy` apply),
+   * else the socket's.
+   * @default Infinity
+   */
+  maxClientsPerIp?: number;
+  /**
+   * Seconds sent in `Retry-After` with a 503 (`maxClients`) or a 429
+   * (`maxClientsPerIp`).
+   * @default retryMs in whole seconds, at least 1
+   */
+  retryAfterSeconds?: number;
+  /**
+   * Decides, before any byte is sent, whether a request may open a broadcast
+   * stream of the channels it asked for: `true` allows, `false` answers 403,
+   * a thrown `HttpException` (e.g. `UnauthorizedException`) answers its
+   * status. Needs `BroadcastService.stream({ request })`; an asynchronous
+   * verdict holds the headers back only on `@SseRoute()` routes.
+   * @default none: every stream is allowed
+   */
+  authorize?: SseAuthorizer;
+  /**
+   * At shutdown every stream gets a last frame with `retry:` set to
+   * `retryMs` plus a random share of this many ms, so the clients of a
+   * stopping instance spread their reconnects instead of arriving at once.
+   * @default 5000
+   */
+  shutdownRetrySpreadMs?: number;
   /**
    * Bytes a client may leave unread before it is dropped: its connection is
    * closed, and it replays what it missed when it reconnects.

@@ -34,11 +34,14 @@ export class SseResponseInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const response = http.getResponse<FrameworkResponse>();
     const rawResponse = raw(response);
+    const request = http.getRequest<Raw<IncomingMessage> & { ip?: unknown }>();
     return this.connections.serve(
       next.handle() as Observable<SseFrame | SseMessage>,
-      raw(http.getRequest<Raw<IncomingMessage>>()),
+      raw(request),
       rawResponse,
       response === rawResponse ? undefined : () => response.getHeaders?.(),
+      // Express and Fastify both resolve `ip` through their proxy settings.
+      typeof request.ip === 'string' ? request.ip : undefined,
     );
   }
 }

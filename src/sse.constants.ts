@@ -10,6 +10,9 @@ export const DEFAULT_HISTORY_SIZE = 1000;
  */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** Upper bound (ms) of the random share added to `retry:` in the frame that ends a stream at shutdown. */
+export const DEFAULT_SHUTDOWN_RETRY_SPREAD_MS = 5000;
+
 /** Name of the first event of every broadcast stream. */
 export const CONNECTED_EVENT = 'connected';
 /** Name of the event that tells a reconnecting client that history could not cover its gap. */

@@ -10,4 +10,19 @@ export const SseMessages = {
   undefinedData: 'Invalid SSE data: it must not be undefined',
   tooManyClients: (max: number) =>
     `Too many SSE clients: this server accepts at most ${max} streams`,
+  tooManyClientsFromAddress: (max: number) =>
+    `Too many SSE streams from this address: at most ${max} at once`,
+  channelsForbidden: (channels: readonly string[]) =>
+    channels.length === 0
+      ? 'Not allowed to open this stream'
+      : `Not allowed to subscribe to ${channels.map((c) => JSON.stringify(c)).join(', ')}`,
+  authorizeNeedsRequest:
+    'SseModule option authorize is set: pass the request to BroadcastService.stream({ request })',
+  transportUnavailable: (reason: string) =>
+    `The event transport is unavailable: ${reason}`,
+  redisNotReady: (status: string) =>
+    `Redis is not connected (connection ${status})`,
+  redisTimeout: (ms: number) => `Redis did not answer within ${ms} ms`,
+  redisConnectFailed: (target: string, ms: number, cause: string) =>
+    `Could not connect to Redis at ${target} within ${ms} ms (${cause})`,
 } as const;

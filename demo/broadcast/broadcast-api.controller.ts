@@ -11,8 +11,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { BroadcastService, DEFAULT_EVENT_NAME } from '../../src/index.js';
 import { ApiPublishErrors } from '../common/api-errors.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
@@ -30,12 +32,17 @@ export class BroadcastApiController {
 
   @Post('broadcast')
   @HttpCode(202)
-  @UseGuards(BearerTokenGuard, JsonContentTypeGuard)
+  // Rate limit first, so failed token guesses count too.
+  @UseGuards(ThrottlerGuard, BearerTokenGuard, JsonContentTypeGuard)
   @ApiOperation({
-    operationId: 'broadcast',
+    operationId: 'publishBroadcast',
     summary: 'Send an event to every client or a channel',
+    description:
+      'Publishes one event on the broadcast stream (to every client, or to the subscribers of `channel`) and answers once it is fanned out. Needs a bearer token only when the server has BROADCAST_TOKEN set.',
   })
   @ApiBearerAuth()
+  // Either the bearer token or nothing: it is required only with BROADCAST_TOKEN.
+  @ApiSecurity({})
   @ApiResponse({
     status: 202,
     description: 'Delivered to the open streams',
@@ -63,6 +70,7 @@ export class BroadcastApiController {
   @Get('clients')
   @ApiOperation({
     operationId: 'getClients',
+    security: [],
     summary: 'Open broadcast streams, in all and per channel',
   })
   @ApiOkResponse({ type: ClientsResponseDto })

@@ -1,18 +1,19 @@
-import { Controller, Headers, Query } from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Headers, Query, Req } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { SseFrame } from '../../src/index.js';
 import { BroadcastService, SseRoute } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
-import { ApiBadRequest, ErrorResponseDto } from '../common/api-errors.js';
+import { ApiStreamErrors } from '../common/api-errors.js';
 import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
 import { HistoryGapEventDto } from './history-gap-event.dto.js';
+
+/** The data of a published event: whatever `POST /api/broadcast` was given. */
+const BROADCAST_PAYLOAD = {
+  description:
+    'The `data` given to POST /api/broadcast: JSON, or a string sent as it is',
+  example: { text: 'hello' },
+};
 
 /** `?channel=a&channel=b` and `?channel=a,b` both mean [a, b]. */
 export function parseChannels(raw: string | string[] | undefined): string[] {
@@ -33,6 +34,9 @@ export class BroadcastStreamController {
   @ApiOperation({
     operationId: 'streamBroadcasts',
     summary: 'Shared broadcast stream',
+    description:
+      '`connected` first (with `retry`), then every event published with `POST /api/broadcast` to everyone or to a subscribed channel. With `Last-Event-ID` (or `lastEventId`), the events still in history after that id are replayed first, in order; a `history-gap` event says when history could not cover the gap.',
+    security: [],
   })
   @ApiQuery({
     name: 'channel',
@@ -46,36 +50,36 @@ export class BroadcastStreamController {
     name: 'lastEventId',
     required: false,
     description:
-      'Same as the Last-Event-ID header, for clients that cannot set headers',
+      'Same as the Last-Event-ID header, for clients that cannot set headers (the header wins when both are sent)',
+    schema: { type: 'string', example: '1763894400000001' },
   })
   @ApiHeader({
-    name: 'Last-Event-ID',
+    name: 'last-event-id',
     required: false,
-    description: 'Replay what came after this id',
+    description:
+      'Replay what came after this id (EventSource sends it on reconnect)',
+    schema: { type: 'string', example: '1763894400000001' },
   })
   @ApiEventStream({
     events: {
       connected: ConnectedEventDto,
       'history-gap': HistoryGapEventDto,
-      message: {
-        description: 'Any broadcast: its event name and JSON data as published',
-      },
+      message: BROADCAST_PAYLOAD,
     },
+    otherEvents: BROADCAST_PAYLOAD,
   })
-  @ApiBadRequest()
-  @ApiResponse({
-    status: 503,
-    description: 'Too many clients',
-    type: ErrorResponseDto,
-  })
+  @ApiStreamErrors()
   stream(
     @Query('channel') channel?: string | string[],
     @Query('lastEventId') lastEventIdQuery?: string,
     @Headers('last-event-id') lastEventIdHeader?: string,
+    // For the `authorize` option (private channels need a token).
+    @Req() request?: unknown,
   ): Observable<SseFrame> {
     return this.broadcast.stream({
       channels: parseChannels(channel),
       lastEventId: lastEventIdHeader ?? lastEventIdQuery,
+      request,
     });
   }
 }

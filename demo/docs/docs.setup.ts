@@ -1,32 +1,105 @@
 import type { INestApplication } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { promoteItemSchemas } from '../../src/swagger/index.js';
 import type { HttpPlatform } from '../platform/http-platform.js';
 import { serveHtml, serveStatic } from '../platform/http-platform.js';
 
-const REDOC_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>SSE demo API: ReDoc</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><redoc spec-url="/openapi.json"></redoc><script src="/redoc-assets/redoc.standalone.js"></script></body></html>`;
+/** Where the documents are served (the 3.0 one is what the UIs show first). */
+export const DOCUMENT_URLS = {
+  json: '/openapi.json',
+  yaml: '/openapi.yaml',
+  json32: '/openapi-3.2.json',
+  yaml32: '/openapi-3.2.yaml',
+} as const;
 
-/** Swagger UI at /swagger, ReDoc at /redoc, the document at /openapi.json: all served locally. */
+const REDOC_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>SSE demo API: ReDoc</title>
+<style>body { margin: 0; }</style>
+</head>
+<body>
+<redoc spec-url="${DOCUMENT_URLS.json}" path-in-middle-panel="true" expand-responses="200,202"></redoc>
+<script src="/redoc-assets/redoc.standalone.js"></script>
+</body>
+</html>`;
+
+const DESCRIPTION = `Server-Sent Events: a per-connection tick stream, a shared broadcast
+stream with channels and replay, and the API that feeds it.
+
+Each \`text/event-stream\` response documents its events: \`schema\` is one
+event (\`event\`, \`data\`, \`id\`, \`retry\`) as a \`oneOf\` over the event
+names, \`data\` shown decoded. OpenAPI 3.0 has no field for the items of a
+stream, so the 3.2 \`itemSchema\` form (\`data\` as JSON text with
+\`contentSchema\`) travels as the \`x-itemSchema\` extension here; the same
+API as an OpenAPI 3.2 document, with native \`itemSchema\`, is at
+[${DOCUMENT_URLS.json32}](${DOCUMENT_URLS.json32}) and
+[${DOCUMENT_URLS.yaml32}](${DOCUMENT_URLS.yaml32}).`;
+
+function documentConfig(openapi: '3.0.0' | '3.2.0') {
+  return new DocumentBuilder()
+    .setOpenAPIVersion(openapi)
+    .setTitle('NestJS SSE demo')
+    .setDescription(DESCRIPTION)
+    .setVersion('0.1.0')
+    .setLicense('MIT', 'https://spdx.org/licenses/MIT.html')
+    .addServer('/', 'This server')
+    .addTag(
+      'SSE',
+      'Event streams (text/event-stream); open them with EventSource',
+    )
+    .addTag('Broadcast', 'Publish to the broadcast stream, count its clients')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'Required by POST /api/broadcast only when the server has BROADCAST_TOKEN set',
+    })
+    .build();
+}
+
+/** The demo's OpenAPI document, as OpenAPI 3.0 (default) or 3.2. */
+export function createDemoDocument(
+  app: INestApplication,
+  openapi: '3.0.0' | '3.2.0' = '3.0.0',
+): OpenAPIObject {
+  return promoteItemSchemas(
+    SwaggerModule.createDocument(app, documentConfig(openapi)),
+  );
+}
+
+/**
+ * Swagger UI at /swagger, ReDoc at /redoc, the document at /openapi.json and
+ * /openapi.yaml (3.0) and /openapi-3.2.json|yaml: every asset served from
+ * node_modules, nothing from a CDN.
+ */
 export async function setupDocs(
   app: INestApplication,
   platform: HttpPlatform,
 ): Promise<void> {
-  const config = new DocumentBuilder()
-    .setTitle('NestJS SSE demo')
-    .setDescription(
-      'Server-Sent Events: per-connection ticks, a shared broadcast stream with channels and replay, and its trigger API.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('swagger', app, document, {
-    jsonDocumentUrl: 'openapi.json',
-    yamlDocumentUrl: 'openapi.yaml',
+  SwaggerModule.setup('swagger', app, createDemoDocument(app), {
+    jsonDocumentUrl: DOCUMENT_URLS.json,
+    yamlDocumentUrl: DOCUMENT_URLS.yaml,
+    customSiteTitle: 'SSE demo API: Swagger UI',
+    explorer: true,
+    swaggerOptions: {
+      urls: [
+        { url: DOCUMENT_URLS.json, name: 'OpenAPI 3.0' },
+        { url: DOCUMENT_URLS.json32, name: 'OpenAPI 3.2 (itemSchema)' },
+      ],
+      // The default would send the document to an online validator.
+      validatorUrl: null,
+    },
+  });
+  SwaggerModule.setup('openapi-3.2', app, createDemoDocument(app, '3.2.0'), {
+    ui: false,
+    jsonDocumentUrl: DOCUMENT_URLS.json32,
+    yamlDocumentUrl: DOCUMENT_URLS.yaml32,
   });
   const redocDir = join(
     dirname(createRequire(import.meta.url).resolve('redoc/package.json')),

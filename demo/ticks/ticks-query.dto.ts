@@ -4,6 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class TicksQueryDto {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 1000,
     default: 10,
@@ -17,6 +18,7 @@ export class TicksQueryDto {
   count: number = 10;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 10,
     maximum: 60000,
     default: 1000,

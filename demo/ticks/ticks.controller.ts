@@ -1,12 +1,17 @@
 import { Controller, Headers, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Observable } from 'rxjs';
 import { EMPTY, concat, interval, map, of, take } from 'rxjs';
 import type { SseMessage } from '../../src/index.js';
 import { ResolvedSseOptions, SseRoute } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
-import { ApiBadRequest } from '../common/api-errors.js';
+import { ApiTicksErrors } from '../common/api-errors.js';
 import {
   CompleteEventDto,
   ConnectedEventDto,
@@ -28,6 +33,15 @@ export class TicksController {
   @ApiOperation({
     operationId: 'streamTicks',
     summary: 'Per-connection tick stream',
+    description:
+      'A stream of its own for each client: `connected` (with `retry`), `count` `tick` events with ids 1..count, `complete`, then the server ends the stream.',
+    security: [],
+  })
+  @ApiHeader({
+    name: 'last-event-id',
+    required: false,
+    description: 'The last tick id received: the stream resumes after it',
+    schema: { type: 'string', example: '3' },
   })
   @ApiEventStream({
     events: {
@@ -36,7 +50,11 @@ export class TicksController {
       complete: CompleteEventDto,
     },
   })
-  @ApiBadRequest()
+  @ApiNoContentResponse({
+    description:
+      'Last-Event-ID already names the last tick: nothing left, stop reconnecting',
+  })
+  @ApiTicksErrors()
   ticks(
     @Query() { count, intervalMs }: TicksQueryDto,
     @Headers('last-event-id') lastEventId?: string,

@@ -1,6 +1,9 @@
 import { Get, Res, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { notifyHandlerReturned } from '../sse-handler-signal.js';
+import {
+  headersHeldBy,
+  notifyHandlerReturned,
+} from '../sse-handler-signal.js';
 import { SseResponseInterceptor } from '../sse-response.interceptor.js';
 
 /** Metadata key marking `@SseRoute()` handlers (for documentation tools). */
@@ -25,13 +28,19 @@ export function SseRoute(path?: string | string[]): MethodDecorator {
     const handler: Handler = function (this: unknown, ...args) {
       const result = original.apply(this, args);
       const response = args[responseIndex];
+      const returned = (value: unknown) => {
+        const held = headersHeldBy(value);
+        const notify = () => notifyHandlerReturned(response);
+        if (held) held.then(notify, notify);
+        else notify();
+      };
       if (result instanceof Promise) {
         return result.then((value: unknown) => {
-          notifyHandlerReturned(response);
+          returned(value);
           return value;
         });
       }
-      notifyHandlerReturned(response);
+      returned(result);
       return result;
     };
     for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {

@@ -45,7 +45,11 @@ export class EventHistory {
       }
     }
     if (index >= 0) return { events: kept.slice(index + 1).filter(visible) };
-    const seq = /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : NaN;
+    // Default ids are start-time µs: 16 digits, still safe integers.
+    const seq =
+      /^\d+$/.test(lastEventId) && Number.isSafeInteger(Number(lastEventId))
+        ? Number(lastEventId)
+        : NaN;
     const oldest = kept[0]?.seq;
     if (oldest !== undefined && seq < oldest) {
       return { events: kept.filter(visible), gap: 'expired' };

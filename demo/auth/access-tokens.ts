@@ -1,0 +1,69 @@
+import { UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+
+/**
+ * What a demo access token (a JWT signed with `JWT_SECRET`) may do: channel
+ * names, or `*` for all. Publishing to everyone (no channel) needs `*`.
+ */
+export interface AccessClaims {
+  publish?: string[];
+  subscribe?: string[];
+}
+
+/** Channels whose streams need a token that lists them in `subscribe`. */
+export const PRIVATE_CHANNEL_PREFIX = 'private:';
+
+export const isPrivateChannel = (channel: string) =>
+  channel.startsWith(PRIVATE_CHANNEL_PREFIX);
+
+/** Whether `granted` (a claim) covers `channel` (`*` = every channel). */
+export const grants = (granted: unknown, channel: string): boolean =>
+  Array.isArray(granted) && (granted.includes('*') || granted.includes(channel));
+
+/** The token of an `Authorization: Bearer <token>` header, on Express or Fastify. */
+export function bearerToken(request: unknown): string | undefined {
+  const header = (request as { headers?: Record<string, unknown> })?.headers
+    ?.authorization;
+  const match =
+    typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/**
+ * Verifies the demo's JWTs with `@nestjs/jwt` (HS256, `JWT_SECRET`). The
+ * library itself knows nothing of JWT: this is what an app plugs into the
+ * `authorize` option and its publish guard. Tokens are never logged.
+ */
+export class AccessTokens {
+  private readonly jwt: JwtService | undefined;
+
+  constructor(secret: string | undefined) {
+    this.jwt = secret
+      ? new JwtService({ secret, verifyOptions: { algorithms: ['HS256'] } })
+      : undefined;
+  }
+
+  /** False when `JWT_SECRET` is not set: no token can be valid. */
+  get enabled(): boolean {
+    return this.jwt !== undefined;
+  }
+
+  /** The claims of a valid token; a 401 for anything else (bad signature, expired, malformed). */
+  async verify(token: string): Promise<AccessClaims> {
+    if (!this.jwt) throw new UnauthorizedException(INVALID_TOKEN);
+    try {
+      return await this.jwt.verifyAsync<AccessClaims & object>(token);
+    } catch {
+      // The reason stays here: it could echo parts of the token.
+      throw new UnauthorizedException(INVALID_TOKEN);
+    }
+  }
+
+  /** Signs claims (tests and local tooling). */
+  sign(claims: AccessClaims, expiresInSeconds = 3600): string {
+    if (!this.jwt) throw new Error('JWT_SECRET is not set');
+    return this.jwt.sign(claims, { expiresIn: expiresInSeconds });
+  }
+}
+
+export const INVALID_TOKEN = 'The bearer token is invalid or expired';

@@ -1,0 +1,274 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
+import { firstValueFrom, toArray } from 'rxjs';
+import { BroadcastService } from './broadcast.service.js';
+import { ResolvedSseOptions } from './resolved-sse-options.js';
+import { SseConnectionRegistry } from './sse-connection.registry.js';
+import type { SseModuleOptions } from './sse-module-options.js';
+import { SseModule } from './sse.module.js';
+import {
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_KEEP_ALIVE_SECONDS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_RETRY_MS,
+  DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
+} from './sse.constants.js';
+import { InMemoryTransport } from './transports/in-memory.transport.js';
+import { SseTransport } from './transports/sse.transport.js';
+
+const CONFIG = Symbol('CONFIG');
+
+/** A stand-in for an app's config module (what `inject`/`imports` point at). */
+@Module({
+  providers: [{ provide: CONFIG, useValue: { keepAlive: 7, history: 3 } }],
+  exports: [CONFIG],
+})
+class ConfigModule {}
+
+@Injectable()
+class SseConfigService {
+  constructor(
+    @Inject(CONFIG)
+    private readonly config: { keepAlive: number; history: number },
+  ) {}
+
+  create(): SseModuleOptions {
+    return {
+      keepAliveSeconds: this.config.keepAlive,
+      historySize: this.config.history,
+    };
+  }
+}
+
+@Module({
+  imports: [ConfigModule],
+  providers: [SseConfigService],
+  exports: [SseConfigService],
+})
+class SseConfigModule {}
+
+/** A feature module that injects BroadcastService without importing SseModule. */
+@Injectable()
+class FeatureService {
+  constructor(readonly broadcast: BroadcastService) {}
+}
+@Module({ providers: [FeatureService], exports: [FeatureService] })
+class FeatureModule {}
+
+async function compile(...imports: (Type | DynamicModule)[]) {
+  const moduleRef = await Test.createTestingModule({ imports }).compile();
+  await moduleRef.init();
+  return moduleRef;
+}
+
+const expectedOptions = (overrides: Partial<ResolvedSseOptions> = {}) => ({
+  keepAliveSeconds: DEFAULT_KEEP_ALIVE_SECONDS,
+  retryMs: DEFAULT_RETRY_MS,
+  historySize: DEFAULT_HISTORY_SIZE,
+  maxClients: Number.POSITIVE_INFINITY,
+  maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+  maxClientsPerIp: Number.POSITIVE_INFINITY,
+  retryAfterSeconds: Math.ceil(DEFAULT_RETRY_MS / 1000),
+  shutdownRetrySpreadMs: DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
+  ...overrides,
+});
+
+/** The resolved options as a plain object. */
+const resolved = (moduleRef: TestingModule) => ({
+  ...moduleRef.get<ResolvedSseOptions>(ResolvedSseOptions),
+});
+
+/** How many events the module's transport keeps, seen from the outside. */
+async function historyKept(moduleRef: TestingModule) {
+  const broadcast = moduleRef.get(BroadcastService);
+  const first = await broadcast.publish({ data: 0 });
+  for (let i = 1; i < 10; i++) await broadcast.publish({ data: i });
+  const replay = await moduleRef
+    .get<SseTransport>(SseTransport)
+    .replay(first, []);
+  return replay.gap ? replay.events.length : replay.events.length + 1;
+}
+
+describe('SseModule registration', () => {
+  it('forRoot({}) provides the service, transport, registry and resolved defaults', async () => {
+    const moduleRef = await compile(SseModule.forRoot({}));
+    assert.ok(moduleRef.get(BroadcastService) instanceof BroadcastService);
+    assert.ok(moduleRef.get(SseTransport) instanceof InMemoryTransport);
+    assert.ok(
+      moduleRef.get(SseConnectionRegistry) instanceof SseConnectionRegistry,
+    );
+    assert.deepEqual(resolved(moduleRef), expectedOptions());
+    await moduleRef.close();
+  });
+
+  it('forRoot(options) applies every option over the defaults', async () => {
+    const moduleRef = await compile(
+      SseModule.forRoot({
+        keepAliveSeconds: 0,
+        retryMs: 500,
+        historySize: 4,
+        maxClients: 2,
+        maxBufferedBytes: 1024,
+      }),
+    );
+    assert.deepEqual(
+      resolved(moduleRef),
+      expectedOptions({
+        keepAliveSeconds: 0,
+        retryMs: 500,
+        historySize: 4,
+        maxClients: 2,
+        maxBufferedBytes: 1024,
+        retryAfterSeconds: 1,
+      }),
+    );
+    assert.equal(await historyKept(moduleRef), 4);
+    const broadcast = moduleRef.get(BroadcastService);
+    broadcast.stream().subscribe();
+    broadcast.stream().subscribe();
+    assert.throws(() => broadcast.stream(), /at most 2 streams/);
+    await moduleRef.close();
+  });
+
+  it('forRoot() sends retryMs in the first frame of every stream', async () => {
+    const moduleRef = await compile(SseModule.forRoot({ retryMs: 1234 }));
+    const stream = moduleRef.get(BroadcastService).stream();
+    const frames: string[] = [];
+    stream.subscribe((f) => frames.push(f.bytes.toString()));
+    assert.match(frames[0], /^retry: 1234$/m);
+    await moduleRef.close();
+  });
+
+  it('forRoot({ transport }) injects that very instance everywhere', async () => {
+    const transport = new InMemoryTransport({ firstSeq: 42 });
+    const moduleRef = await compile(SseModule.forRoot({ transport }));
+    assert.equal(moduleRef.get(SseTransport), transport);
+    assert.equal(
+      await moduleRef.get(BroadcastService).publish({ data: 1 }),
+      '42',
+    );
+    await moduleRef.close();
+  });
+
+  it('forRootAsync({ useFactory }) resolves an async factory', async () => {
+    const moduleRef = await compile(
+      SseModule.forRootAsync({
+        useFactory: async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          return { retryMs: 900, historySize: 2 };
+        },
+      }),
+    );
+    const options = moduleRef.get(ResolvedSseOptions);
+    assert.equal(options.retryMs, 900);
+    assert.equal(options.keepAliveSeconds, DEFAULT_KEEP_ALIVE_SECONDS);
+    assert.equal(await historyKept(moduleRef), 2);
+    await moduleRef.close();
+  });
+
+  it('forRootAsync({ useFactory, inject, imports }) reads from another module', async () => {
+    const moduleRef = await compile(
+      SseModule.forRootAsync({
+        imports: [ConfigModule],
+        inject: [CONFIG],
+        useFactory: (config: { keepAlive: number; history: number }) => ({
+          keepAliveSeconds: config.keepAlive,
+          historySize: config.history,
+        }),
+      }),
+    );
+    assert.equal(moduleRef.get(ResolvedSseOptions).keepAliveSeconds, 7);
+    assert.equal(await historyKept(moduleRef), 3);
+    await moduleRef.close();
+  });
+
+  it('forRootAsync({ useFactory }) can supply the transport', async () => {
+    const transport = new InMemoryTransport({ firstSeq: 7 });
+    const moduleRef = await compile(
+      SseModule.forRootAsync({ useFactory: () => ({ transport }) }),
+    );
+    assert.equal(moduleRef.get(SseTransport), transport);
+    await moduleRef.close();
+  });
+
+  it('forRootAsync({ useClass }) builds its own options factory', async () => {
+    const moduleRef = await compile(
+      SseModule.forRootAsync({
+        imports: [ConfigModule],
+        useClass: SseConfigService,
+      }),
+    );
+    assert.equal(moduleRef.get(ResolvedSseOptions).keepAliveSeconds, 7);
+    await moduleRef.close();
+  });
+
+  it('forRootAsync({ useExisting }) reuses a factory from an imported module', async () => {
+    const moduleRef = await compile(
+      SseModule.forRootAsync({
+        imports: [SseConfigModule],
+        useExisting: SseConfigService,
+      }),
+    );
+    assert.equal(moduleRef.get(ResolvedSseOptions).keepAliveSeconds, 7);
+    assert.equal(await historyKept(moduleRef), 3);
+    await moduleRef.close();
+  });
+
+  it('is global by default: other modules inject BroadcastService without importing it', async () => {
+    for (const sse of [
+      SseModule.forRoot({}),
+      SseModule.forRootAsync({ useFactory: () => ({}) }),
+    ]) {
+      const moduleRef = await compile(sse, FeatureModule);
+      assert.equal(
+        moduleRef.get(FeatureService).broadcast,
+        moduleRef.get(BroadcastService),
+      );
+      await moduleRef.close();
+    }
+  });
+
+  it('is not global with isGlobal: false', async () => {
+    for (const sse of [
+      SseModule.forRoot({ isGlobal: false }),
+      SseModule.forRootAsync({ isGlobal: false, useFactory: () => ({}) }),
+    ]) {
+      await assert.rejects(
+        Test.createTestingModule({ imports: [sse, FeatureModule] }).compile(),
+        /BroadcastService/,
+      );
+    }
+  });
+
+  it('refuses invalid options with a message naming the option', async () => {
+    for (const [options, name] of [
+      [{ keepAliveSeconds: -1 }, 'keepAliveSeconds'],
+      [{ historySize: NaN }, 'historySize'],
+      [{ retryMs: '5' as unknown as number }, 'retryMs'],
+    ] as const) {
+      await assert.rejects(
+        compile(SseModule.forRoot(options)),
+        new RegExp(`option ${name} must be a non-negative number`),
+      );
+    }
+  });
+
+  it('ends every open stream when the module closes', async () => {
+    const moduleRef = await compile(SseModule.forRoot({}));
+    const broadcast = moduleRef.get(BroadcastService);
+    const ended = firstValueFrom(broadcast.stream().pipe(toArray()));
+    await moduleRef.close();
+    const frames = await ended;
+    assert.equal(
+      frames.length,
+      2,
+      'the connected event, the shutdown retry frame, then completion',
+    );
+    assert.match(frames[1].bytes.toString(), /^retry: \d+\n\n$/);
+  });
+});

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import type { INestApplication, MessageEvent } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Module,
+  Post,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import { createPlatformApp } from '../../demo/platform/http-platform.js';
+import type { HttpPlatform } from '../../demo/platform/http-platform.js';
+import type { BroadcastMessage } from '../../src/index.js';
+import { BroadcastService, SseModule } from '../../src/index.js';
+
+/** Stands in for an app's own config provider. */
+export const FIXTURE_CONFIG = Symbol('FIXTURE_CONFIG');
+export interface FixtureConfig {
+  keepAliveSeconds: number;
+  retryMs: number;
+}
+
+/** The textbook use: Nest's own `@Sse()` returning `BroadcastService.stream()`. */
+@Controller()
+class EventsController {
+  constructor(private readonly broadcast: BroadcastService) {}
+
+  @Sse('events')
+  events(
+    @Query('channel') channel?: string,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Observable<MessageEvent> {
+    return this.broadcast.stream({
+      channels: channel ? channel.split(',') : [],
+      lastEventId,
+    });
+  }
+
+  @Post('publish')
+  @HttpCode(202)
+  async publish(@Body() body: BroadcastMessage) {
+    return { id: await this.broadcast.publish(body) };
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: FIXTURE_CONFIG,
+      useValue: { keepAliveSeconds: 1, retryMs: 1500 },
+    },
+  ],
+  exports: [FIXTURE_CONFIG],
+})
+class FixtureConfigModule {}
+
+@Module({
+  imports: [
+    SseModule.forRootAsync({
+      imports: [FixtureConfigModule],
+      inject: [FIXTURE_CONFIG],
+      useFactory: (config: FixtureConfig) => ({ ...config }),
+    }),
+  ],
+  controllers: [EventsController],
+})
+class NestSseFixtureModule {}
+
+/** The fixture app on a free loopback port. */
+export async function startNestSseFixture(): Promise<{
+  app: INestApplication;
+  url: string;
+}> {
+  const platform = (process.env.HTTP_ADAPTER as HttpPlatform) || 'express';
+  const app = await createPlatformApp(
+    NestSseFixtureModule,
+    platform,
+    '100kb',
+    false,
+  );
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url };
+}

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningDemo } from './helpers/demo-server.js';
+import { startDemo } from './helpers/demo-server.js';
+import type { HttpAnswer } from './helpers/http.js';
+import { http, postBroadcast } from './helpers/http.js';
+import type { Doc } from './helpers/openapi.js';
+import { dereference, operations, schemaValidator } from './helpers/openapi.js';
+import type { ReadEvent } from './helpers/sse-reader.js';
+import { SseReader } from './helpers/sse-reader.js';
+import { waitFor } from './helpers/wait.js';
+
+const TOKEN = 'conformance-token';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** A request that makes the demo give each documented error. */
+const ERROR_TRIGGERS: Record<
+  string,
+  Record<string, (url: string) => Promise<HttpAnswer>>
+> = {
+  streamTicks: {
+    '400': (u) => http('GET', `${u}/sse?count=0&intervalMs=5`),
+  },
+  streamBroadcasts: {
+    '400': (u) => http('GET', `${u}/sse/broadcast?channel=a%0Db`),
+    // The suite keeps one stream open, and the server takes one.
+    '503': (u) => http('GET', `${u}/sse/broadcast`),
+  },
+  publishBroadcast: {
+    '400': (u) =>
+      http('POST', `${u}/api/broadcast`, {
+        body: '{"data":',
+        headers: { ...auth, 'content-type': 'application/json' },
+      }),
+    '401': (u) => postBroadcast(u, { data: 1 }),
+    '413': (u) => postBroadcast(u, { data: 'x'.repeat(4096) }, auth),
+    '415': (u) =>
+      http('POST', `${u}/api/broadcast`, {
+        body: 'data=1',
+        headers: { ...auth, 'content-type': 'text/plain' },
+      }),
+  },
+};
+
+/** An event as the 3.0 `schema` shows it: `data` decoded when it is JSON. */
+const decoded = (e: ReadEvent) => {
+  let data: unknown = e.data;
+  try {
+    data = JSON.parse(e.data);
+  } catch {
+    // A string payload is sent as it is.
+  }
+  return envelope(e, data);
+};
+
+/** An event as the 3.2 `itemSchema` models it: every field as sent. */
+const raw = (e: ReadEvent) => envelope(e, e.data);
+
+const envelope = (e: ReadEvent, data: unknown) => ({
+  event: e.event ?? 'message',
+  data,
+  ...(e.id ? { id: e.id } : {}),
+  ...(e.retry !== undefined ? { retry: e.retry } : {}),
+});
+
+describe('the OpenAPI documents describe what the server does', () => {
+  let demo: RunningDemo;
+  let doc: Doc;
+  let doc32: Doc;
+  let holder: SseReader;
+  const check30 = schemaValidator('3.0');
+  const check32 = schemaValidator('2020');
+
+  before(async () => {
+    demo = await startDemo({
+      broadcastToken: TOKEN,
+      maxClients: 1,
+      bodyLimit: '1kb',
+    });
+    doc = dereference((await http('GET', `${demo.url}/openapi.json`)).json);
+    doc32 = dereference(
+      (await http('GET', `${demo.url}/openapi-3.2.json`)).json,
+    );
+  });
+  after(async () => {
+    holder?.close();
+    await demo.close();
+  });
+
+  const mediaOf = (d: Doc, path: string, status: string, type: string) =>
+    d.paths[path].get?.responses[status]?.content[type] ??
+    d.paths[path].post.responses[status].content[type];
+
+  it('answers every documented error with a body its schema admits', async () => {
+    holder = await SseReader.open(`${demo.url}/sse/broadcast`);
+    await holder.take(1);
+    for (const { path, op } of operations(doc)) {
+      const documented = Object.keys(op.responses).filter((s) => s >= '400');
+      const triggers = ERROR_TRIGGERS[op.operationId] ?? {};
+      assert.deepEqual(documented, Object.keys(triggers), op.operationId);
+      for (const status of documented) {
+        const answer = await triggers[status](demo.url);
+        const label = `${op.operationId} ${status}`;
+        assert.equal(answer.status, Number(status), `${label}: ${answer.text}`);
+        assert.match(String(answer.headers['content-type']), /json/, label);
+        const json = mediaOf(doc, path, status, 'application/json');
+        assert.deepEqual(check30(json.schema, answer.json), [], label);
+        for (const example of Object.values<Doc>(json.examples)) {
+          assert.deepEqual(check30(json.schema, example.value), [], label);
+        }
+      }
+    }
+    holder.close();
+    await waitFor(
+      async () =>
+        (await http('GET', `${demo.url}/api/clients`)).json.connected === 0,
+      5000,
+      'the held stream to close',
+    );
+  });
+
+  it('answers the success responses with bodies their schemas admit', async () => {
+    const published = await postBroadcast(demo.url, { data: 1 }, auth);
+    assert.equal(published.status, 202);
+    const post = mediaOf(doc, '/api/broadcast', '202', 'application/json');
+    assert.deepEqual(check30(post.schema, published.json), []);
+    const clients = await http('GET', `${demo.url}/api/clients`);
+    const get = mediaOf(doc, '/api/clients', '200', 'application/json');
+    assert.deepEqual(check30(get.schema, clients.json), []);
+    // 204 for a tick stream that has nothing left.
+    const done = await http('GET', `${demo.url}/sse?count=3&intervalMs=10`, {
+      headers: { 'last-event-id': '3' },
+    });
+    assert.equal(done.status, 204);
+    assert.ok(doc.paths['/sse'].get.responses['204']);
+  });
+
+  it('sends tick events that match the documented event schemas', async () => {
+    const reader = await SseReader.open(
+      `${demo.url}/sse?count=3&intervalMs=10`,
+    );
+    try {
+      const events = await reader.take(5);
+      const media = mediaOf(doc, '/sse', '200', 'text/event-stream');
+      const media32 = mediaOf(doc32, '/sse', '200', 'text/event-stream');
+      for (const event of events) {
+        assert.deepEqual(
+          check30(media.schema, decoded(event)),
+          [],
+          event.event,
+        );
+        assert.deepEqual(check32(media32.itemSchema, raw(event)), []);
+      }
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('sends broadcast events that match the documented event schemas', async () => {
+    const media = mediaOf(doc, '/sse/broadcast', '200', 'text/event-stream');
+    const media32 = mediaOf(
+      doc32,
+      '/sse/broadcast',
+      '200',
+      'text/event-stream',
+    );
+    // An id the server never issued: `connected`, then `history-gap`.
+    const reader = await SseReader.open(`${demo.url}/sse/broadcast`, {
+      'last-event-id': 'never-issued',
+    });
+    try {
+      await reader.take(2);
+      await postBroadcast(demo.url, { data: { text: 'hi' } }, auth);
+      await postBroadcast(demo.url, { event: 'notice', data: 'plain' }, auth);
+      await postBroadcast(demo.url, { event: 'n2', data: [1, 2] }, auth);
+      const events = await reader.take(5);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['connected', 'history-gap', 'message', 'notice', 'n2'],
+      );
+      for (const event of events) {
+        assert.deepEqual(
+          check30(media.schema, decoded(event)),
+          [],
+          event.event,
+        );
+        assert.deepEqual(check32(media32.itemSchema, raw(event)), []);
+      }
+      // The schemas are not vacuous: an event without data is refused.
+      const bogus = { event: 'connected', id: '7' };
+      assert.notDeepEqual(check30(media.schema, bogus), []);
+      assert.notDeepEqual(check32(media32.itemSchema, bogus), []);
+    } finally {
+      reader.close();
+    }
+  });
+});
