@@ -25,6 +25,6 @@ export async function createDemoApp(
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
   app.enableShutdownHooks();
-  await setupDocs(app, config.platform);
+  setupDocs(app);
   return app;
 }

@@ -112,7 +112,7 @@ function runNodeTest(specFiles, env) {
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4000);
+      tail = (tail + chunk.toString()).slice(-200_000);
     });
     child.on('close', (status) => {
       const count = (name) => {

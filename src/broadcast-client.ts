@@ -13,6 +13,14 @@ export class BroadcastClient {
     readonly id: string,
     readonly channels: readonly string[],
     private readonly subscriber: Subscriber<SseFrame>,
+    /**
+     * The id the client holds as its last event id: the one it reconnected
+     * with, or the newest event at connect time, then each event it is sent.
+     * Frames that are not events (`connected`, `history-gap`, the shutdown
+     * `retry`) carry it, so they never move the client's position (Nest's
+     * own `@Sse()` would otherwise number them 1, 2, ... per connection).
+     */
+    public lastId: string | undefined,
   ) {}
 
   /** Holds live events back until `endReplay`. */
@@ -33,6 +41,7 @@ export class BroadcastClient {
       this.pending.push(event);
     } else if (event.seq > this.lastSeq) {
       this.lastSeq = event.seq;
+      this.lastId = event.id;
       this.subscriber.next(event.frame);
     }
   }

@@ -1,4 +1,7 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import type {
+  BeforeApplicationShutdown,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Observable, Subject, concat, from, ignoreElements } from 'rxjs';
@@ -51,12 +54,17 @@ export interface ClientChange {
  * and hands controllers the stream each client reads.
  */
 @Injectable()
-export class BroadcastService implements OnModuleDestroy {
+export class BroadcastService
+  implements OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(BroadcastService.name);
   private readonly clients = new Set<BroadcastClient>();
   private readonly byChannel = new Map<string, Set<BroadcastClient>>();
   private readonly changes = new Subject<ClientChange>();
   private readonly subscription: Subscription;
+  /** The id of the newest event seen, handed to new clients as their position. */
+  private latestId: string | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
   private published = 0;
   private delivered = 0;
   private replayed = 0;
@@ -135,11 +143,17 @@ export class BroadcastService implements OnModuleDestroy {
   ): Observable<SseFrame> {
     return new Observable<SseFrame>((subscriber) => {
       this.assertCapacity();
-      const client = new BroadcastClient(randomUUID(), channels, subscriber);
+      const client = new BroadcastClient(
+        randomUUID(),
+        channels,
+        subscriber,
+        lastEventId ?? this.latestId,
+      );
       this.add(client);
       client.send(
         SseFrame.from({
           type: CONNECTED_EVENT,
+          id: client.lastId,
           data: { clientId: client.id, serverTime: new Date().toISOString() },
           retry: this.options.retryMs,
         }),
@@ -163,15 +177,47 @@ export class BroadcastService implements OnModuleDestroy {
    */
   onModuleDestroy(): void {
     this.subscription.unsubscribe();
+    this.stopKeepAlive();
     const { retryMs, shutdownRetrySpreadMs } = this.options;
     for (const client of [...this.clients]) {
-      client.send(shutdownRetryFrame(retryMs, shutdownRetrySpreadMs));
+      client.send(
+        shutdownRetryFrame(retryMs, shutdownRetrySpreadMs, client.lastId),
+      );
       client.complete();
     }
     this.changes.complete();
   }
 
+  /**
+   * Lets the responses ended in `onModuleDestroy` finish before the HTTP
+   * server closes, so it finds their connections idle and closes them at
+   * once instead of waiting for their keep-alive timeout.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /**
+   * One timer for all broadcast streams: the same comment frame to each,
+   * part of the stream itself so it also flows under Nest's own `@Sse()`.
+   */
+  private startKeepAlive(): void {
+    const seconds = this.options.keepAliveSeconds;
+    if (this.keepAlive || seconds <= 0) return;
+    this.keepAlive = setInterval(() => {
+      const frame = SseFrame.comment(`keep-alive ${new Date().toISOString()}`);
+      for (const client of this.clients) client.send(frame);
+    }, seconds * 1000);
+    this.keepAlive.unref();
+  }
+
+  private stopKeepAlive(): void {
+    clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
+
   private deliver(event: StoredEvent): void {
+    this.latestId = event.id;
     const recipients =
       event.channel === undefined
         ? this.clients
@@ -190,6 +236,7 @@ export class BroadcastService implements OnModuleDestroy {
           client.send(
             SseFrame.from({
               type: HISTORY_GAP_EVENT,
+              id: client.lastId,
               data: { lastEventId, reason: gap, replayed: events.length },
             }),
           );
@@ -215,6 +262,7 @@ export class BroadcastService implements OnModuleDestroy {
 
   private add(client: BroadcastClient): void {
     this.clients.add(client);
+    this.startKeepAlive();
     for (const channel of client.channels) {
       let members = this.byChannel.get(channel);
       if (!members) this.byChannel.set(channel, (members = new Set()));
@@ -232,6 +280,7 @@ export class BroadcastService implements OnModuleDestroy {
 
   private remove(client: BroadcastClient): void {
     if (!this.clients.delete(client)) return;
+    if (this.clients.size === 0) this.stopKeepAlive();
     for (const channel of client.channels) {
       const members = this.byChannel.get(channel);
       members?.delete(client);

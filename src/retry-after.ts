@@ -6,7 +6,10 @@ import type { ServerResponse } from 'node:http';
  * and `TooManyClientsFromAddressError` do). Exception filters keep headers
  * already set on the response, on Express and Fastify alike.
  */
-export function applyRetryAfter(response: ServerResponse, error: unknown): void {
+export function applyRetryAfter(
+  response: ServerResponse,
+  error: unknown,
+): void {
   const seconds = (error as { retryAfterSeconds?: unknown } | null)
     ?.retryAfterSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return;

@@ -5,6 +5,11 @@ import { SseFrame } from './sse-frame.js';
  * a random share of `spreadMs`, so the clients of a stopping instance do not
  * all reconnect in the same instant. It dispatches no event.
  */
-export function shutdownRetryFrame(retryMs: number, spreadMs: number): SseFrame {
-  return SseFrame.retry(retryMs + Math.floor(Math.random() * (spreadMs + 1)));
+export function shutdownRetryFrame(
+  retryMs: number,
+  spreadMs: number,
+  id?: string,
+): SseFrame {
+  const retry = retryMs + Math.floor(Math.random() * (spreadMs + 1));
+  return SseFrame.from({ retry, id });
 }

@@ -159,9 +159,8 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     if (this.keepAlive || seconds <= 0) return;
     this.keepAlive = setInterval(() => {
       const frame = SseFrame.comment(`keep-alive ${new Date().toISOString()}`);
-      for (const connection of this.connections) {
-        if (connection.headersCommitted) connection.write(frame);
-      }
+      // Broadcast streams carry their own keep-alive; this covers the others.
+      for (const connection of this.connections) connection.keepAlive(frame);
     }, seconds * 1000);
     this.keepAlive.unref();
   }

@@ -16,6 +16,7 @@ const STREAM_HEADERS: Readonly<Record<string, string>> = {
 export class SseConnection {
   private committed = false;
   private closed = false;
+  private idle = true;
 
   constructor(
     private readonly request: IncomingMessage,
@@ -79,7 +80,19 @@ export class SseConnection {
       this.drop();
       return;
     }
+    this.idle = false;
     res.write(frame.bytes);
+  }
+
+  /**
+   * Writes the keep-alive comment if nothing else was written since the
+   * last call: it goes only to streams that are otherwise silent.
+   */
+  keepAlive(frame: SseFrame): void {
+    if (this.idle && this.committed) {
+      this.write(frame);
+    }
+    this.idle = true;
   }
 
   /** Ends the response normally. */

@@ -18,17 +18,25 @@ export class SseFrame {
   private constructor(
     /** The wire form, UTF-8. */
     readonly bytes: Buffer,
-    /** The `data` field as text (JSON for non-string payloads). */
-    readonly data: string,
+    /**
+     * The `data` field as text (JSON for non-string payloads); undefined for
+     * frames that dispatch no event (comments, `retry` alone).
+     */
+    readonly data: string | undefined,
     readonly type?: string,
     readonly id?: string,
     readonly retry?: number,
     readonly comment?: string,
   ) {}
 
-  /** Encodes an event, validating every field. Throws `InvalidSseFieldError`. */
+  /**
+   * Encodes an event, validating every field. Throws `InvalidSseFieldError`.
+   * Without `data` the frame has no `data:` line and dispatches no event
+   * (an `id` or `retry` on it still takes effect).
+   */
   static from(message: SseMessage): SseFrame {
-    const data = serializeData(message.data);
+    const data =
+      message.data === undefined ? undefined : serializeData(message.data);
     const { type, id, retry, comment } = message;
     let text = '';
     if (comment !== undefined) text += encodeComment(comment);
@@ -37,7 +45,8 @@ export class SseFrame {
       text += `event: ${checkField('event', type)}\n`;
     }
     if (retry !== undefined) text += `retry: ${checkRetry(retry)}\n`;
-    text += encodeDataLines(data) + '\n';
+    if (data !== undefined) text += encodeDataLines(data);
+    text += '\n';
     return new SseFrame(Buffer.from(text, 'utf8'), data, type, id, retry);
   }
 
@@ -61,7 +70,7 @@ export class SseFrame {
   static comment(text: string): SseFrame {
     return new SseFrame(
       Buffer.from(encodeComment(text) + '\n', 'utf8'),
-      '',
+      undefined,
       undefined,
       undefined,
       undefined,
@@ -73,7 +82,7 @@ export class SseFrame {
   static retry(ms: number): SseFrame {
     return new SseFrame(
       Buffer.from(`retry: ${checkRetry(ms)}\n\n`, 'utf8'),
-      '',
+      undefined,
       undefined,
       undefined,
       ms,

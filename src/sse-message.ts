@@ -3,8 +3,11 @@
  * `MessageEvent`, so existing `@Sse()` code moves over unchanged.
  */
 export interface SseMessage {
-  /** The payload: a string is sent as is, anything else as JSON. */
-  data: unknown;
+  /**
+   * The payload: a string is sent as is, anything else as JSON. Without it
+   * the frame dispatches no event (a bare `retry` or `id`).
+   */
+  data?: unknown;
   /** The event name (`event:` field); the client dispatches `message` when absent. */
   type?: string;
   /** The event id (`id:` field), echoed by the client as `Last-Event-ID`. */

@@ -4,10 +4,12 @@ import type {
   NestInterceptor,
 } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { SseConnectionRegistry } from './sse-connection.registry.js';
 import type { SseFrame } from './sse-frame.js';
+import { handedOverResult } from './sse-handler-signal.js';
 import type { SseMessage } from './sse-message.js';
 
 /** The raw Node objects behind an Express or Fastify request/response. */
@@ -21,10 +23,22 @@ const raw = <T>(value: Raw<T>): T =>
     : value;
 
 /**
- * Applied by `@SseRoute()`: writes what the handler's Observable emits (as
- * `next.handle()` hands it on) to the raw response, bypassing Nest's
- * per-subscriber `@Sse()` encoding. Guards, pipes, other interceptors and
- * exception filters run as for any route.
+ * Whether this interceptor runs last, right around the handler (`@SseRoute()`
+ * above the method's other decorators): the handler's stream can then skip
+ * Nest's operators, as no other interceptor would see its frames.
+ */
+function isInnermost(handler: object): boolean {
+  const interceptors: unknown[] | undefined = Reflect.getMetadata(
+    INTERCEPTORS_METADATA,
+    handler,
+  );
+  return interceptors?.[interceptors.length - 1] === SseResponseInterceptor;
+}
+
+/**
+ * Applied by `@SseRoute()`: writes what the handler's Observable emits to the
+ * raw response, bypassing Nest's per-subscriber `@Sse()` encoding. Guards,
+ * pipes, other interceptors and exception filters run as for any route.
  */
 @Injectable()
 export class SseResponseInterceptor implements NestInterceptor {
@@ -35,8 +49,11 @@ export class SseResponseInterceptor implements NestInterceptor {
     const response = http.getResponse<FrameworkResponse>();
     const rawResponse = raw(response);
     const request = http.getRequest<Raw<IncomingMessage> & { ip?: unknown }>();
+    const chain = next.handle() as Observable<SseFrame | SseMessage>;
     return this.connections.serve(
-      next.handle() as Observable<SseFrame | SseMessage>,
+      isInnermost(context.getHandler())
+        ? handedOverResult(rawResponse, chain)
+        : chain,
       raw(request),
       rawResponse,
       response === rawResponse ? undefined : () => response.getHeaders?.(),

@@ -135,11 +135,13 @@ describe('OpenAPI documents', () => {
           assert.ok(doc.components.schemas[component], `${ref} is missing`);
         }
       }
-      // 3.2: the native field, and no whole-body schema or extension.
+      // 3.2: the native field; the whole stream as an array of events.
       const media32 =
         doc32.paths[path].get.responses['200'].content['text/event-stream'];
-      assert.deepEqual(Object.keys(media32), ['itemSchema'], path);
-      assert.deepEqual(media32.itemSchema, media['x-itemSchema']);
+      assert.deepEqual(media32, {
+        schema: { type: 'array', items: media['x-itemSchema'] },
+        itemSchema: media['x-itemSchema'],
+      });
     }
     // Errors are JSON, not event streams.
     for (const { op } of operations(doc)) {
@@ -153,10 +155,17 @@ describe('OpenAPI documents', () => {
   it('documents every error answer with a schema and an example', () => {
     const expected: Record<string, string[]> = {
       streamTicks: ['400'],
-      streamBroadcasts: ['400', '503'],
-      publishBroadcast: ['400', '401', '413', '415'],
+      streamBroadcasts: ['400', '401', '403', '429', '503'],
+      publishBroadcast: ['400', '401', '403', '413', '415', '429'],
       getClients: [],
     };
+    assert.deepEqual(
+      operations(doc)
+        .map((o) => o.op.operationId)
+        .sort(),
+      Object.keys(expected).sort(),
+      'a new operation: list its error answers here',
+    );
     for (const { op } of operations(doc)) {
       const errors = Object.keys(op.responses).filter((s) => s >= '400');
       assert.deepEqual(errors, expected[op.operationId], op.operationId);
@@ -172,14 +181,30 @@ describe('OpenAPI documents', () => {
     }
   });
 
-  it('marks the bearer token as optional on the publish operation only', () => {
+  it('marks the bearer token as optional where it is used, and nowhere else', () => {
     const byId = Object.fromEntries(
       operations(doc).map((o) => [o.op.operationId, o.op]),
     );
-    assert.deepEqual(byId.publishBroadcast.security, [{}, { bearer: [] }]);
-    for (const id of ['streamTicks', 'streamBroadcasts', 'getClients']) {
+    for (const id of ['publishBroadcast', 'streamBroadcasts']) {
+      assert.deepEqual(byId[id].security, [{}, { bearer: [] }], id);
+    }
+    for (const id of ['streamTicks', 'getClients']) {
       assert.deepEqual(byId[id].security, [], id);
     }
     assert.equal(doc.components.securitySchemes.bearer.scheme, 'bearer');
+  });
+
+  it('documents Retry-After on the answers that carry it', () => {
+    for (const { op } of operations(doc)) {
+      for (const status of ['429', '503']) {
+        const response = op.responses[status];
+        if (!response) continue;
+        assert.equal(
+          response.headers?.['Retry-After']?.schema.type,
+          'integer',
+          `${op.operationId} ${status}`,
+        );
+      }
+    }
   });
 });

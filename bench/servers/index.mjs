@@ -17,6 +17,10 @@ export const SERVERS = {
     label: 'textbook Nest (Subject + @Sse)',
     script: here('./textbook-nest.server.mjs'),
   },
+  redis: {
+    label: 'this library on Redis (one of several instances; needs REDIS_URL)',
+    script: here('./redis-demo.server.mjs'),
+  },
 };
 
 /**

@@ -66,4 +66,5 @@ export class AccessTokens {
   }
 }
 
-export const INVALID_TOKEN = 'The bearer token is invalid or expired';
+export const INVALID_TOKEN =
+  'A valid "Authorization: Bearer <token>" header is required (this token is invalid or expired)';

@@ -38,10 +38,10 @@ export class BroadcastApiController {
     operationId: 'publishBroadcast',
     summary: 'Send an event to every client or a channel',
     description:
-      'Publishes one event on the broadcast stream (to every client, or to the subscribers of `channel`) and answers once it is fanned out. Needs a bearer token only when the server has BROADCAST_TOKEN set.',
+      'Publishes one event on the broadcast stream (to every client, or to the subscribers of `channel`) and answers once it is fanned out. Needs a bearer token only when the server has BROADCAST_TOKEN or JWT_SECRET set.',
   })
   @ApiBearerAuth()
-  // Either the bearer token or nothing: it is required only with BROADCAST_TOKEN.
+  // Either the bearer token or nothing: it is required only with BROADCAST_TOKEN or JWT_SECRET.
   @ApiSecurity({})
   @ApiResponse({
     status: 202,

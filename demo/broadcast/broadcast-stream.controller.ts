@@ -1,5 +1,12 @@
 import { Controller, Headers, Query, Req } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { SseFrame } from '../../src/index.js';
 import { BroadcastService, SseRoute } from '../../src/index.js';
@@ -35,9 +42,11 @@ export class BroadcastStreamController {
     operationId: 'streamBroadcasts',
     summary: 'Shared broadcast stream',
     description:
-      '`connected` first (with `retry`), then every event published with `POST /api/broadcast` to everyone or to a subscribed channel. With `Last-Event-ID` (or `lastEventId`), the events still in history after that id are replayed first, in order; a `history-gap` event says when history could not cover the gap.',
-    security: [],
+      '`connected` first (with `retry`), then every event published with `POST /api/broadcast` to everyone or to a subscribed channel. With `Last-Event-ID` (or `lastEventId`), the events still in history after that id are replayed first, in order; a `history-gap` event says when history could not cover the gap. `private:` channels need a bearer JWT whose `subscribe` claim lists them.',
   })
+  @ApiBearerAuth()
+  // A token only for `private:` channels: either the bearer token or nothing.
+  @ApiSecurity({})
   @ApiQuery({
     name: 'channel',
     required: false,

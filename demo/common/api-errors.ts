@@ -14,7 +14,7 @@ export class ErrorResponseDto {
   message: string | string[];
 
   @ApiPropertyOptional({
-    description: 'The status text (absent on 413)',
+    description: 'The status text (absent on some 413 and 429 answers)',
     example: 'Bad Request',
   })
   error?: string;
@@ -22,98 +22,186 @@ export class ErrorResponseDto {
 
 type Examples = Record<string, { summary: string; value: ErrorResponseDto }>;
 
+/** Seconds to wait before trying again, on the answers that say so. */
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer', minimum: 0, example: 2 },
+  },
+};
+
 const errorResponse = (
   status: number,
   description: string,
   examples: Examples,
-) => ApiResponse({ status, description, type: ErrorResponseDto, examples });
+  headers?: typeof RETRY_AFTER,
+) =>
+  ApiResponse({
+    status,
+    description,
+    type: ErrorResponseDto,
+    examples,
+    ...(headers ? { headers } : {}),
+  });
 
-const bad = (message: string | string[]): ErrorResponseDto => ({
-  statusCode: 400,
+const error = (
+  statusCode: number,
+  error: string | undefined,
+  message: string | string[],
+): ErrorResponseDto => ({
+  statusCode,
   message,
-  error: 'Bad Request',
+  ...(error ? { error } : {}),
+});
+
+const one = (summary: string, value: ErrorResponseDto): Examples => ({
+  [summary.replace(/\W+/g, '-')]: { summary, value },
 });
 
 /** 400 of `GET /sse`: a query value out of range. */
 export const ApiTicksErrors = () =>
   errorResponse(400, 'A query value is out of range or not an integer', {
-    range: {
-      summary: 'count out of range',
-      value: bad(['count must not be less than 1']),
-    },
-    type: {
-      summary: 'intervalMs not an integer',
-      value: bad(['intervalMs must be an integer number']),
-    },
+    ...one(
+      'count out of range',
+      error(400, 'Bad Request', ['count must not be less than 1']),
+    ),
+    ...one(
+      'intervalMs not an integer',
+      error(400, 'Bad Request', ['intervalMs must be an integer number']),
+    ),
   });
 
-/** 400 and 503 of `GET /sse/broadcast`. */
+/** 400, 401, 403, 429 and 503 of `GET /sse/broadcast`. */
 export const ApiStreamErrors = () =>
   applyDecorators(
-    errorResponse(400, 'A channel name that cannot be used', {
-      channel: {
-        summary: 'control character in a channel',
-        value: bad('Invalid SSE channel: must not contain CR, LF or NUL'),
-      },
-    }),
-    errorResponse(503, 'SSE_MAX_CLIENTS streams are already open', {
-      full: {
-        summary: 'server full',
-        value: {
-          statusCode: 503,
-          message:
-            'Too many SSE clients: this server accepts at most 1000 streams',
-          error: 'Service Unavailable',
-        },
-      },
-    }),
+    errorResponse(
+      400,
+      'A channel name that cannot be used',
+      one(
+        'control character in a channel',
+        error(
+          400,
+          'Bad Request',
+          'Invalid SSE channel: must not contain CR, LF or NUL',
+        ),
+      ),
+    ),
+    errorResponse(
+      401,
+      'A `private:` channel was asked for without a valid bearer token (JWT)',
+      one(
+        'no token',
+        error(
+          401,
+          'Unauthorized',
+          'Private channels need an "Authorization: Bearer <token>" header',
+        ),
+      ),
+    ),
+    errorResponse(
+      403,
+      "The token's `subscribe` claim does not list a requested `private:` channel",
+      one(
+        'channel not granted',
+        error(403, 'Forbidden', 'Not allowed to subscribe to "private:a"'),
+      ),
+    ),
+    errorResponse(
+      429,
+      'This address already holds SSE_MAX_CLIENTS_PER_IP open streams',
+      one(
+        'too many from one address',
+        error(
+          429,
+          'Too Many Requests',
+          'Too many SSE streams from this address: at most 1 at once',
+        ),
+      ),
+      RETRY_AFTER,
+    ),
+    errorResponse(
+      503,
+      'SSE_MAX_CLIENTS streams are already open',
+      one(
+        'server full',
+        error(
+          503,
+          'Service Unavailable',
+          'Too many SSE clients: this server accepts at most 1000 streams',
+        ),
+      ),
+      RETRY_AFTER,
+    ),
   );
 
-/** 400, 401, 413 and 415 of `POST /api/broadcast`. */
+/** 400, 401, 403, 413, 415 and 429 of `POST /api/broadcast`. */
 export const ApiPublishErrors = () =>
   applyDecorators(
     errorResponse(400, 'Malformed JSON, or a field that is not valid', {
-      fields: {
-        summary: 'invalid fields',
-        value: bad([
+      ...one(
+        'invalid fields',
+        error(400, 'Bad Request', [
           'event must be 1-64 letters, digits or -_.: characters',
           'data is required (any JSON value)',
         ]),
-      },
-      json: {
-        summary: 'malformed JSON',
-        value: bad("Expected property name or '}' in JSON at position 1"),
-      },
+      ),
+      ...one(
+        'malformed JSON',
+        error(
+          400,
+          'Bad Request',
+          "Expected property name or '}' in JSON at position 1",
+        ),
+      ),
     }),
     errorResponse(
       401,
-      'BROADCAST_TOKEN is set and the bearer token is missing or wrong',
-      {
-        token: {
-          summary: 'no or wrong token',
-          value: {
-            statusCode: 401,
-            message:
-              'A valid "Authorization: Bearer <token>" header is required',
-            error: 'Unauthorized',
-          },
-        },
-      },
+      'BROADCAST_TOKEN or JWT_SECRET is set and the bearer token is missing or not valid',
+      one(
+        'no or wrong token',
+        error(
+          401,
+          'Unauthorized',
+          'A valid "Authorization: Bearer <token>" header is required',
+        ),
+      ),
     ),
-    errorResponse(413, 'The body is larger than BODY_LIMIT (1 MB by default)', {
-      size: {
-        summary: 'body too large',
-        value: { statusCode: 413, message: 'request entity too large' },
-      },
-    }),
-    errorResponse(415, 'The body is not application/json', {
-      type: {
-        summary: 'wrong content type',
-        value: {
-          statusCode: 415,
-          message: 'Content-Type must be application/json, got "text/plain"',
-          error: 'Unsupported Media Type',
-        },
-      },
-    }),
+    errorResponse(
+      403,
+      'A JWT whose `publish` claim does not cover the channel (`*` for everyone)',
+      one(
+        'channel not granted',
+        error(403, 'Forbidden', 'This token may not publish to every client'),
+      ),
+    ),
+    errorResponse(
+      413,
+      'The body is larger than BODY_LIMIT (1 MB by default)',
+      one('body too large', error(413, undefined, 'request entity too large')),
+    ),
+    errorResponse(
+      415,
+      'The body is not application/json',
+      one(
+        'wrong content type',
+        error(
+          415,
+          'Unsupported Media Type',
+          'Content-Type must be application/json, got "text/plain"',
+        ),
+      ),
+    ),
+    errorResponse(
+      429,
+      'More than PUBLISH_RATE_LIMIT publishes this minute from this address',
+      one(
+        'rate limited',
+        error(
+          429,
+          undefined,
+          'Too many publishes: at most 60 per minute from one address',
+        ),
+      ),
+      RETRY_AFTER,
+    ),
   );

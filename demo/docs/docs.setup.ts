@@ -1,11 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promoteItemSchemas } from '../../src/swagger/index.js';
-import type { HttpPlatform } from '../platform/http-platform.js';
-import { serveHtml, serveStatic } from '../platform/http-platform.js';
 
 /** Where the documents are served (the 3.0 one is what the UIs show first). */
 export const DOCUMENT_URLS = {
@@ -14,6 +13,9 @@ export const DOCUMENT_URLS = {
   json32: '/openapi-3.2.json',
   yaml32: '/openapi-3.2.yaml',
 } as const;
+
+const REDOC_SCRIPT = '/redoc-assets/redoc.standalone.js';
+const REDOC_REMOTE_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
 
 const REDOC_PAGE = `<!doctype html>
 <html lang="en">
@@ -25,7 +27,7 @@ const REDOC_PAGE = `<!doctype html>
 </head>
 <body>
 <redoc spec-url="${DOCUMENT_URLS.json}" path-in-middle-panel="true" expand-responses="200,202"></redoc>
-<script src="/redoc-assets/redoc.standalone.js"></script>
+<script src="${REDOC_SCRIPT}"></script>
 </body>
 </html>`;
 
@@ -58,7 +60,7 @@ function documentConfig(openapi: '3.0.0' | '3.2.0') {
       type: 'http',
       scheme: 'bearer',
       description:
-        'Required by POST /api/broadcast only when the server has BROADCAST_TOKEN set',
+        'The BROADCAST_TOKEN, or a JWT (HS256, JWT_SECRET) whose `publish` and `subscribe` claims list channels (`*`: all). Publishing needs one when either is set; `private:` channels need a JWT to subscribe.',
     })
     .build();
 }
@@ -78,10 +80,7 @@ export function createDemoDocument(
  * /openapi.yaml (3.0) and /openapi-3.2.json|yaml: every asset served from
  * node_modules, nothing from a CDN.
  */
-export async function setupDocs(
-  app: INestApplication,
-  platform: HttpPlatform,
-): Promise<void> {
+export function setupDocs(app: INestApplication): void {
   SwaggerModule.setup('swagger', app, createDemoDocument(app), {
     jsonDocumentUrl: DOCUMENT_URLS.json,
     yamlDocumentUrl: DOCUMENT_URLS.yaml,
@@ -101,10 +100,38 @@ export async function setupDocs(
     jsonDocumentUrl: DOCUMENT_URLS.json32,
     yamlDocumentUrl: DOCUMENT_URLS.yaml32,
   });
-  const redocDir = join(
-    dirname(createRequire(import.meta.url).resolve('redoc/package.json')),
+  serveText(app, REDOC_SCRIPT, 'text/javascript', redocBundle());
+  serveText(app, '/redoc', 'text/html', REDOC_PAGE);
+}
+
+/**
+ * ReDoc's standalone bundle, with its one hard-coded remote asset (the
+ * Redocly logo next to "API docs by Redocly", fetched from a CDN) replaced
+ * by an empty inline image: the page makes no request off this server.
+ */
+function redocBundle(): string {
+  const require = createRequire(import.meta.url);
+  const file = join(
+    dirname(require.resolve('redoc/package.json')),
     'bundles',
+    'redoc.standalone.js',
   );
-  await serveStatic(app, platform, redocDir, '/redoc-assets/');
-  serveHtml(app, '/redoc', REDOC_PAGE);
+  return readFileSync(file, 'utf8').replaceAll(
+    REDOC_REMOTE_LOGO,
+    `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"/>')}`,
+  );
+}
+
+/** Answers GET `path` with a fixed text body, on either platform. */
+function serveText(
+  app: INestApplication,
+  path: string,
+  type: string,
+  body: string,
+): void {
+  const adapter = app.getHttpAdapter();
+  adapter.get(path, (_request: unknown, response: unknown) => {
+    adapter.setHeader(response, 'Content-Type', `${type}; charset=utf-8`);
+    adapter.reply(response, body, 200);
+  });
 }

@@ -1,21 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { prometheusContentType } from 'prom-client';
 import { SseMetrics } from './sse-metrics.js';
 
-@ApiTags('Operations')
+/** `GET /metrics` for Prometheus; an operations endpoint, kept out of the API docs. */
+@ApiExcludeController()
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: SseMetrics) {}
 
   @Get('metrics')
   @Header('Content-Type', prometheusContentType)
-  @ApiOperation({
-    operationId: 'getMetrics',
-    summary: 'Prometheus metrics: streams, events, drops, memory',
-    security: [],
-  })
-  @ApiProduces(prometheusContentType)
   scrape(): Promise<string> {
     return this.metrics.scrape();
   }

@@ -26,3 +26,13 @@ export class CompleteEventDto {
   @ApiProperty({ description: 'Ticks sent', example: 10 })
   count: number;
 }
+
+/**
+ * The events of `GET /sse`, for `@ApiEventStream()` and, as a type, for
+ * clients: `TypedEventSource<EventsOf<typeof TICK_EVENTS>>`.
+ */
+export const TICK_EVENTS = {
+  connected: ConnectedEventDto,
+  tick: TickEventDto,
+  complete: CompleteEventDto,
+};

@@ -12,11 +12,7 @@ import type { SseMessage } from '../../src/index.js';
 import { ResolvedSseOptions, SseRoute } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { ApiTicksErrors } from '../common/api-errors.js';
-import {
-  CompleteEventDto,
-  ConnectedEventDto,
-  TickEventDto,
-} from './tick-events.dto.js';
+import { TICK_EVENTS } from './tick-events.dto.js';
 import { TicksQueryDto } from './ticks-query.dto.js';
 
 @ApiTags('SSE')
@@ -43,13 +39,7 @@ export class TicksController {
     description: 'The last tick id received: the stream resumes after it',
     schema: { type: 'string', example: '3' },
   })
-  @ApiEventStream({
-    events: {
-      connected: ConnectedEventDto,
-      tick: TickEventDto,
-      complete: CompleteEventDto,
-    },
-  })
+  @ApiEventStream({ events: TICK_EVENTS })
   @ApiNoContentResponse({
     description:
       'Last-Event-ID already names the last tick: nothing left, stop reconnecting',

@@ -1,6 +1,7 @@
 import { Get, Res, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import {
+  handOverResult,
   headersHeldBy,
   notifyHandlerReturned,
 } from '../sse-handler-signal.js';
@@ -30,18 +31,14 @@ export function SseRoute(path?: string | string[]): MethodDecorator {
       const response = args[responseIndex];
       const returned = (value: unknown) => {
         const held = headersHeldBy(value);
+        const handed = handOverResult(response, value);
         const notify = () => notifyHandlerReturned(response);
         if (held) held.then(notify, notify);
         else notify();
+        return handed;
       };
-      if (result instanceof Promise) {
-        return result.then((value: unknown) => {
-          returned(value);
-          return value;
-        });
-      }
-      returned(result);
-      return result;
+      if (result instanceof Promise) return result.then(returned);
+      return returned(result);
     };
     for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
       Reflect.defineMetadata(

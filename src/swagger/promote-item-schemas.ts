@@ -37,9 +37,10 @@ function* operations(document: Json): Generator<Json> {
  * For an OpenAPI 3.2 (or later) document, as `SwaggerModule.createDocument`
  * builds with `setOpenAPIVersion('3.2.0')`: returns a copy in which every
  * event stream documented by `@ApiEventStream()` carries the native
- * `itemSchema` instead of the `x-itemSchema` extension, and no whole-body
- * `schema` (in 3.2, `schema` would describe the stream as one value). An
- * older document is returned unchanged.
+ * `itemSchema` instead of the `x-itemSchema` extension. Its `schema` becomes
+ * the whole stream as 3.2 models it, an array of those events, which tools
+ * that do not read `itemSchema` (Swagger UI 5) still render. An older
+ * document is returned unchanged.
  */
 export function promoteItemSchemas<T extends OpenAPIObject>(document: T): T {
   if (!supportsItemSchema(document.openapi)) return document;
@@ -51,9 +52,10 @@ export function promoteItemSchemas<T extends OpenAPIObject>(document: T): T {
     ];
     for (const media of holders.flatMap((h) => [...mediaTypes(h)])) {
       if (!(ITEM_SCHEMA_EXTENSION in media)) continue;
-      media.itemSchema = media[ITEM_SCHEMA_EXTENSION];
+      const item = media[ITEM_SCHEMA_EXTENSION];
       delete media[ITEM_SCHEMA_EXTENSION];
-      delete media.schema;
+      media.schema = { type: 'array', items: item };
+      media.itemSchema = item;
     }
   }
   return copy as unknown as T;

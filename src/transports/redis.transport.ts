@@ -4,12 +4,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
-import type {
-  HistoryGapReason,
-  OutgoingEvent,
-  ReplayResult,
-  StoredEvent,
-} from '../sse-event.js';
+import type { OutgoingEvent, ReplayResult, StoredEvent } from '../sse-event.js';
 import { SseFrame, checkField } from '../sse-frame.js';
 import { HISTORY_GAP_EVENT } from '../sse.constants.js';
 import { SseMessages } from '../sse.messages.js';
@@ -20,9 +15,10 @@ import {
   watchConnection,
 } from './redis-connection.js';
 import type { RedisEnvelope } from './redis-envelope.js';
-import { decodeEnvelope, encodeEnvelopeHead } from './redis-envelope.js';
+import { encodeEnvelopeHead } from './redis-envelope.js';
 import { RedisEventFeed } from './redis-event-feed.js';
-import { PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts.js';
+import type { RedisKeys } from './redis-event-store.js';
+import { RedisEventStore, redisKeys } from './redis-event-store.js';
 import type {
   RedisTransportOptions,
   ResolvedRedisTransportOptions,
@@ -55,7 +51,8 @@ export class RedisTransport
   private readonly options: ResolvedRedisTransportOptions;
   private readonly commands: Redis;
   private readonly subscriber: Redis;
-  private readonly keys: { seq: string; history: string; channel: string };
+  private readonly keys: RedisKeys;
+  private readonly store: RedisEventStore;
   private readonly feed: RedisEventFeed;
   private readonly waiters = new Map<string, (e?: StoredEvent) => void>();
   private readonly instance = randomUUID();
@@ -69,12 +66,7 @@ export class RedisTransport
   constructor(options: RedisTransportOptions) {
     super();
     this.options = resolveRedisTransportOptions(options);
-    const prefix = this.options.keyPrefix;
-    this.keys = {
-      seq: `${prefix}seq`,
-      history: `${prefix}history`,
-      channel: `${prefix}events`,
-    };
+    this.keys = redisKeys(this.options.keyPrefix);
     // Fail fast instead of queueing while disconnected, never resend a
     // publish that may already have run.
     const ours = {
@@ -91,10 +83,16 @@ export class RedisTransport
       ...ours,
       autoResubscribe: false,
     });
+    this.store = new RedisEventStore(
+      this.commands,
+      this.keys,
+      this.options.historySize,
+      this.options.commandTimeoutMs,
+    );
     this.feed = new RedisEventFeed(
       {
         emit: (envelope) => this.emit(envelope),
-        fetch: (after, before) => this.fetchBetween(after, before),
+        fetch: (after, before) => this.store.between(after, before),
         gap: (lastEventId, nextSeq, recovered) =>
           this.reportGap(lastEventId, nextSeq, recovered),
       },
@@ -153,32 +151,17 @@ export class RedisTransport
     );
     let seqText: string;
     try {
-      const head = encodeEnvelopeHead(
-        token,
-        event.event,
+      seqText = await this.store.publish(
+        encodeEnvelopeHead(token, event.event, event.channel, chosenId),
+        body,
         event.channel,
         chosenId,
       );
-      const reply = await this.timed(
-        PUBLISH_SCRIPT.run(
-          this.commands,
-          [this.keys.seq, this.keys.history],
-          [
-            this.keys.channel,
-            this.options.historySize,
-            chosenId ?? '',
-            head,
-            body,
-            event.channel ?? '',
-          ],
-        ),
-      );
-      seqText = String(reply);
     } catch (err) {
       this.waiters.delete(token);
-      throw this.unavailable(err);
+      throw err;
     }
-    const stored = await this.timed(echoed).catch(() => undefined);
+    const stored = await this.store.run(echoed).catch(() => undefined);
     if (stored) return stored;
     // Published and stored, but our own subscriber has not seen it yet: the
     // event is out, so this is not a failure; local clients get it on resync.
@@ -202,22 +185,11 @@ export class RedisTransport
     lastEventId: string,
     channels: readonly string[],
   ): Promise<ReplayResult> {
-    this.assertReady();
-    let reply: [Buffer, Buffer[]];
-    try {
-      reply = (await this.timed(
-        REPLAY_SCRIPT.run(
-          this.commands,
-          [this.keys.history],
-          [lastEventId, ...channels],
-        ),
-      )) as [Buffer, Buffer[]];
-    } catch (err) {
-      throw this.unavailable(err);
-    }
-    const gap = reply[0].toString() as HistoryGapReason | '';
-    const events = reply[1].map((message) => decodeEnvelope(message).event);
-    return gap ? { events, gap } : { events };
+    // A client reconnecting while Redis restarts waits a little rather than
+    // failing at once: a failure after the stream opened makes EventSource
+    // retry, a 503 before it would make it give up.
+    await this.whenReady();
+    return this.store.replay(lastEventId, channels);
   }
 
   private async open(): Promise<void> {
@@ -229,7 +201,7 @@ export class RedisTransport
       waitUntilReady(this.commands, target, ms),
       waitUntilReady(this.subscriber, target, ms),
     ]);
-    await this.timed(this.subscriber.subscribe(this.keys.channel));
+    await this.store.run(this.subscriber.subscribe(this.keys.channel));
     this.logger.log(
       `Connected to Redis at ${target} (key prefix "${this.options.keyPrefix}")`,
     );
@@ -252,21 +224,6 @@ export class RedisTransport
       this.waiters.delete(token!);
       resolve(event);
     }
-  }
-
-  private async fetchBetween(after: number, before?: number) {
-    const entries = (await this.timed(
-      this.commands.callBuffer(
-        'XRANGE',
-        this.keys.history,
-        `(${after}-0`,
-        before === undefined ? '+' : `(${before}-0`,
-      ),
-    )) as [Buffer, Buffer[]][];
-    return entries.map(([, fields]) => {
-      const at = fields.findIndex((name) => name.toString() === 'm');
-      return fields[at + 1];
-    });
   }
 
   private reportGap(lastEventId: string, nextSeq: number, recovered: number) {
@@ -295,24 +252,15 @@ export class RedisTransport
     }
   }
 
-  private unavailable(err: unknown): TransportUnavailableError {
-    if (err instanceof TransportUnavailableError) return err;
-    return new TransportUnavailableError(`Redis: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-
-  /** Rejects with `TransportUnavailableError` after `commandTimeoutMs`. */
-  private timed<T>(promise: Promise<T>): Promise<T> {
-    const ms = this.options.commandTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new TransportUnavailableError(SseMessages.redisTimeout(ms))),
-        ms,
-      );
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  /** `assertReady`, after waiting up to `commandTimeoutMs` for a reconnect. */
+  private async whenReady(): Promise<void> {
+    const deadline = Date.now() + this.options.commandTimeoutMs;
+    const ready = () =>
+      this.commands.status === 'ready' && this.subscriber.status === 'ready';
+    while (!this.closed && this.connecting && !ready()) {
+      if (Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    this.assertReady();
   }
 }

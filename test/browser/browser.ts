@@ -64,11 +64,15 @@ export async function watchedPage(
   return watched;
 }
 
-/** Saves a full-page screenshot as test-artifacts/browser/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot as test-artifacts/browser/<platform>-<name>.png. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  { fullPage = true } = {},
+): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const platform = process.env.HTTP_ADAPTER ?? 'express';
   const path = join(SCREENSHOTS, `${platform}-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }

@@ -14,10 +14,26 @@ const WAIT = { timeout: 10_000 };
 const broadcastLog = (page: Page) =>
   page.$$eval('#broadcast-log li', (items) =>
     items.map((li) => [
-      (li as HTMLElement).dataset.event ?? '',
-      (li as HTMLElement).dataset.id ?? '',
+      li.getAttribute('data-event') ?? '',
+      li.getAttribute('data-id') ?? '',
       li.querySelector('.data')?.textContent ?? '',
     ]),
+  );
+
+/** Waits until the element `selector` reads `text`. */
+const textIs = (page: Page, selector: string, text: string) =>
+  page.waitForFunction(
+    ([s, t]) =>
+      // Runs in the page, where `document` exists.
+      (
+        globalThis as unknown as {
+          document: {
+            querySelector(s: string): { textContent: string | null } | null;
+          };
+        }
+      ).document.querySelector(s)?.textContent === t,
+    [selector, text] as const,
+    WAIT,
   );
 
 const clientsOnServer = async (url: string) =>
@@ -76,11 +92,7 @@ describe('the demo page in Chromium', () => {
     const { page, requests } = await open();
     assert.ok(requests.some((u) => u.startsWith(`${demo.url}/sse/broadcast`)));
     assert.equal(await clientsOnServer(demo.url), 1);
-    await page.waitForFunction(
-      () => document.getElementById('client-count')?.textContent === '1',
-      undefined,
-      WAIT,
-    );
+    await textIs(page, '#client-count', '1');
     await screenshot(page, 'page-on-load');
   });
 
@@ -144,6 +156,12 @@ describe('the demo page in Chromium', () => {
       (await page.textContent('#bc-result')) ?? '',
       /^400: event must be 1-64 letters/,
     );
+    // Chromium logs every failed request: that one was the point.
+    const watched = pages[0];
+    assert.deepEqual(watched.errors, [
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+    watched.errors.length = 0;
   });
 
   it('streams `count` ticks in the ticks panel and stops at complete', async () => {
@@ -154,8 +172,8 @@ describe('the demo page in Chromium', () => {
     await page.waitForSelector('#ticks-state[data-state="complete"]', WAIT);
     const rows = await page.$$eval('#ticks-log li', (items) =>
       items.map((li) => [
-        (li as HTMLElement).dataset.event,
-        (li as HTMLElement).dataset.id ?? '',
+        li.getAttribute('data-event'),
+        li.getAttribute('data-id') ?? '',
       ]),
     );
     assert.deepEqual(rows, [
@@ -194,20 +212,11 @@ describe('the demo page in Chromium', () => {
   it('updates the client count when a second page opens and closes', async () => {
     const first = await open();
     const countIs = (n: number) =>
-      first.page.waitForFunction(
-        (expected) =>
-          document.getElementById('client-count')?.textContent === expected,
-        String(n),
-        WAIT,
-      );
+      textIs(first.page, '#client-count', String(n));
     await countIs(1);
     const second = await open();
     await countIs(2);
-    await second.page.waitForFunction(
-      () => document.getElementById('client-count')?.textContent === '2',
-      undefined,
-      WAIT,
-    );
+    await textIs(second.page, '#client-count', '2');
     await screenshot(first.page, 'page-two-clients');
     await second.page.close();
     await countIs(1);
@@ -245,10 +254,7 @@ describe('the demo page in Chromium', () => {
     );
     assert.deepEqual(
       (await broadcastLog(page)).map(([event, id]) => [event, id]),
-      [
-        ['connected', ''],
-        ...missed.map((m) => [m.event, m.id]),
-      ],
+      [['connected', ''], ...missed.map((m) => [m.event, m.id])],
     );
 
     // A plain reload: it resumes after the last one, so nothing repeats.

@@ -4,17 +4,11 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import type { RunningDemo } from '../helpers/demo-server.js';
 import { startDemo } from '../helpers/demo-server.js';
 import { http } from '../helpers/http.js';
+import { operations } from '../helpers/openapi.js';
 import type { WatchedPage } from './browser.js';
 import { launchChromium, screenshot, watchedPage } from './browser.js';
 
 const WAIT = { timeout: 20_000 };
-const SUMMARIES = [
-  'Per-connection tick stream',
-  'Shared broadcast stream',
-  'Send an event to every client or a channel',
-  'Open broadcast streams, in all and per channel',
-];
-
 /** `src`/`href` values of an HTML page that point to another host. */
 const externalAssets = (html: string) =>
   [...html.matchAll(/\b(?:src|href)\s*=\s*["']?([^"'\s>]+)/gi)]
@@ -26,10 +20,13 @@ describe('the API documentation pages, offline', () => {
   let browser: Browser;
   let context: BrowserContext;
   let watched: WatchedPage;
+  let summaries: string[];
 
   before(async () => {
     demo = await startDemo();
     browser = await launchChromium();
+    const doc = (await http('GET', `${demo.url}/openapi.json`)).json;
+    summaries = operations(doc).map((o) => o.op.summary);
   });
   after(async () => {
     await browser?.close();
@@ -65,17 +62,23 @@ describe('the API documentation pages, offline', () => {
     const { page } = watched;
     await page.goto(`${demo.url}/swagger`);
     await page.waitForSelector('.opblock', WAIT);
-    assert.equal(await page.locator('.opblock').count(), 4);
-    for (const summary of SUMMARIES) {
+    assert.equal(await page.locator('.opblock').count(), summaries.length);
+    for (const summary of summaries) {
       await page.getByText(summary, { exact: true }).first().waitFor(WAIT);
     }
     // The event stream response, with its envelope schema.
     await page.click('#operations-SSE-streamTicks .opblock-summary');
-    await page
-      .locator('#operations-SSE-streamTicks')
-      .getByText('text/event-stream')
-      .first()
-      .waitFor(WAIT);
+    const responses = page.locator(
+      '#operations-SSE-streamTicks .responses-wrapper',
+    );
+    await responses.getByText('"connected"').first().waitFor(WAIT);
+    assert.equal(
+      await responses
+        .locator('.response-control-media-type select')
+        .first()
+        .inputValue(),
+      'text/event-stream',
+    );
     await screenshot(page, 'swagger-3.0');
 
     // The 3.2 variant from the top bar's document picker.
@@ -83,8 +86,18 @@ describe('the API documentation pages, offline', () => {
     await picker.selectOption({ label: 'OpenAPI 3.2 (itemSchema)' });
     await page.waitForSelector('.version-stamp >> text=OAS 3.2', WAIT);
     await page.waitForSelector('.opblock', WAIT);
-    assert.equal(await page.locator('.opblock').count(), 4);
+    assert.equal(await page.locator('.opblock').count(), summaries.length);
     await screenshot(page, 'swagger-3.2');
+    await page.click('#operations-SSE-streamBroadcasts .opblock-summary');
+    await page
+      .locator('#operations-SSE-streamBroadcasts .responses-wrapper')
+      .getByText('"connected"')
+      .first()
+      .waitFor(WAIT);
+    await page
+      .locator('#operations-SSE-streamBroadcasts')
+      .scrollIntoViewIfNeeded();
+    await screenshot(page, 'swagger-3.2-broadcast', { fullPage: false });
     assert.ok(
       watched.requests.includes(`${demo.url}/openapi-3.2.json`),
       'the 3.2 document was loaded',
@@ -95,16 +108,27 @@ describe('the API documentation pages, offline', () => {
     const { page } = watched;
     await page.goto(`${demo.url}/redoc`);
     await page.waitForSelector('.api-content', WAIT);
-    for (const summary of SUMMARIES) {
+    for (const summary of summaries) {
       await page
         .locator('.api-content h2')
         .getByText(summary, { exact: true })
         .waitFor(WAIT);
     }
     // The event names of the tick stream, from the oneOf of its response.
-    const ticks = page.locator('[data-section-id="tag/SSE/operation/streamTicks"]');
+    const ticks = page.locator(
+      '[data-section-id="tag/SSE/operation/streamTicks"]',
+    );
     await ticks.getByText('text/event-stream').first().waitFor(WAIT);
+    // The envelope's oneOf: one tab per event of the stream.
+    for (const event of ['connected', 'tick', 'complete']) {
+      await ticks
+        .getByRole('button', { name: event, exact: true })
+        .waitFor(WAIT);
+    }
     await screenshot(page, 'redoc');
+    await ticks.scrollIntoViewIfNeeded();
+    await ticks.getByRole('button', { name: 'tick', exact: true }).click();
+    await screenshot(page, 'redoc-ticks', { fullPage: false });
     assert.ok(watched.requests.includes(`${demo.url}/openapi.json`));
   });
 });

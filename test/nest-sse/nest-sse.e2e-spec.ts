@@ -145,7 +145,7 @@ describe('BroadcastService.stream() under Nest @Sse()', () => {
     }
   });
 
-  it('ends the stream when the app closes', async () => {
+  it('ends the stream promptly when the app closes, without a stray event', async () => {
     const { app: other, url: otherUrl } = await startNestSseFixture();
     const reader = await SseReader.open(`${otherUrl}/events`);
     await reader.find((e) => e.event === 'connected');
@@ -153,9 +153,14 @@ describe('BroadcastService.stream() under Nest @Sse()', () => {
     await Promise.race([
       other.close(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('app.close() hung')), 5000);
+        timer = setTimeout(() => reject(new Error('app.close() hung')), 3000);
       }),
     ]).finally(() => clearTimeout(timer));
     await reader.until(() => reader.ended, 2000, 'the stream to end');
+    assert.deepEqual(
+      reader.events.map((e) => e.event),
+      ['connected'],
+      `nothing but connected was dispatched:\n${reader.raw}`,
+    );
   });
 });

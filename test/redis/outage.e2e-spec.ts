@@ -46,6 +46,17 @@ describe('Redis transport: redis-server killed and restarted mid-test', () => {
       (await postBroadcast(a.url, { event: 'lost', data: 3 })).status,
       503,
     );
+    // Reconnecting meanwhile: the stream opens, then fails so EventSource retries.
+    const early = await SseReader.open(`${a.url}/sse/broadcast`, {
+      'last-event-id': before.json.id,
+    });
+    readers.push(early);
+    assert.equal(early.status, 200);
+    await early.until(() => early.ended, 10_000, 'the stream to end');
+    assert.deepEqual(
+      early.events.map((e) => e.event),
+      ['connected', 'stream-error'],
+    );
     assert.equal(onA.ended, false, 'streams on A stay open');
     assert.equal(onB.ended, false, 'streams on B stay open');
 
@@ -92,6 +103,65 @@ describe('Redis transport: redis-server killed and restarted mid-test', () => {
     assert.equal(notice.event, 'history-gap');
     assert.equal(JSON.parse(notice.data).reason, 'expired');
     assert.deepEqual([replayed.event, replayed.id], ['after', after!.json.id]);
+  });
+});
+
+describe('Redis transport: subscriptions cut while Redis stays up', () => {
+  let redis: RedisServer;
+  let a: RunningDemo;
+  let b: RunningDemo;
+  let probe: Redis;
+  const readers: SseReader[] = [];
+
+  before(async () => {
+    redis = await RedisServer.start();
+    const config = { redisUrl: redis.url, redisKeyPrefix: 'cut:' };
+    a = await startDemo(config);
+    b = await startDemo(config);
+    probe = new Redis(redis.url);
+  });
+  after(async () => {
+    for (const reader of readers) reader.close();
+    probe?.disconnect();
+    await a?.close();
+    await b?.close();
+    await redis?.stop('SIGTERM');
+  });
+
+  it('catches up from history: every accepted event arrives once, in order, without a gap notice', async () => {
+    const onA = await SseReader.open(`${a.url}/sse/broadcast`);
+    readers.push(onA);
+    await onA.take(1);
+    const first = await postBroadcast(b.url, { event: 'n', data: -1 });
+    assert.equal(first.status, 202);
+    await onA.take(2);
+
+    const killed = await probe.client('KILL', 'TYPE', 'pubsub');
+    assert.equal(killed, 2, 'the subscribers of A and B');
+    const accepted: string[] = [first.json.id];
+    for (let n = 0; n < 20; n++) {
+      const answer = await postBroadcast(b.url, { event: 'n', data: n });
+      // B refuses while its own subscriber reconnects; nothing is half-sent.
+      if (answer.status === 503) continue;
+      assert.equal(answer.status, 202, answer.text);
+      accepted.push(answer.json.id);
+    }
+    await waitFor(
+      async () => {
+        const answer = await postBroadcast(b.url, { event: 'n', data: 99 });
+        if (answer.status === 202) accepted.push(answer.json.id);
+        return answer.status === 202;
+      },
+      10_000,
+      'B to publish again',
+    );
+    await onA.take(1 + accepted.length, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(
+      onA.events.slice(1).map((e) => e.id),
+      accepted,
+    );
+    assert.equal(onA.ended, false);
   });
 });
 

@@ -81,7 +81,7 @@ describe('Redis transport: replay on whichever instance a client lands', () => {
     assert.deepEqual(
       onB.events.map((e) => [e.event, e.id]),
       [
-        ['connected', undefined],
+        ['connected', latest],
         ['marker', marker],
       ],
     );
