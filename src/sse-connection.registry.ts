@@ -1,7 +1,7 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, Subscriber, Subscription, TeardownLogic } from 'rxjs';
 import { Observable as RxObservable } from 'rxjs';
 import { ClientAddressLimit } from './client-address-limit.js';
 import { TooManyClientsFromAddressError } from './errors/too-many-clients-from-address.error.js';
@@ -52,7 +52,9 @@ export class SseConnectionRegistry implements OnModuleDestroy {
 
   /**
    * Streams `source` to the client. The returned Observable emits once, when
-   * the stream is over; it errors (for the exception filters) if `source`
+   * the headers are sent (the stream then goes on by itself; it ends with
+   * `source`, the client's disconnect or shutdown) or the stream ended
+   * before that; it errors (for the exception filters) if `source`
    * fails before any byte was sent, so a guard-like check in the handler's
    * stream can still answer with a 4xx. `clientAddress` (the framework's
    * `request.ip`) counts against `maxClientsPerIp`; the socket's address is
@@ -65,82 +67,126 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     frameworkHeaders?: () => Record<string, unknown> | undefined,
     clientAddress?: string,
   ): Observable<void> {
-    return new RxObservable<void>((outer) => {
-      const address =
-        clientAddress ?? request.socket?.remoteAddress ?? 'unknown';
-      if (!this.addresses.acquire(address)) {
-        const refusal = new TooManyClientsFromAddressError(
-          this.options.maxClientsPerIp,
-          this.options.retryAfterSeconds,
-        );
-        applyRetryAfter(response, refusal);
-        outer.error(refusal);
-        return;
-      }
-      // eslint-disable-next-line prefer-const -- read by the close callback above its assignment
-      let inner: Subscription | undefined;
-      const done = () => {
-        outer.next();
-        outer.complete();
-      };
-      const connection = new SseConnection(
+    return new RxObservable<void>((outer) =>
+      this.open(
+        outer,
+        source,
         request,
         response,
-        this.options.maxBufferedBytes,
-        (closed, dropped) => {
-          this.connections.delete(closed);
-          this.addresses.release(address);
-          if (dropped) {
-            this.dropped++;
-            this.logger.warn('Dropped an SSE client that stopped reading');
-          }
-          if (this.connections.size === 0) this.stopKeepAlive();
-          inner?.unsubscribe();
-          done();
-        },
         frameworkHeaders,
+        clientAddress,
+      ),
+    );
+  }
+
+  /**
+   * One subscription of `serve`: a method of its own, so that what the
+   * stream keeps (its callbacks) does not hold on to `source`, the request
+   * pipeline Nest built around the handler.
+   */
+  private open(
+    outer: Subscriber<void>,
+    source: Observable<SseFrame | SseMessage>,
+    request: IncomingMessage,
+    response: ServerResponse,
+    frameworkHeaders: (() => Record<string, unknown> | undefined) | undefined,
+    clientAddress: string | undefined,
+  ): TeardownLogic {
+    const address = clientAddress ?? request.socket?.remoteAddress ?? 'unknown';
+    if (!this.addresses.acquire(address)) {
+      const refusal = new TooManyClientsFromAddressError(
+        this.options.maxClientsPerIp,
+        this.options.retryAfterSeconds,
       );
-      if (this.shuttingDown) {
-        connection.end();
-        return;
-      }
-      // Headers go out on the turn after the handler returned, unless a frame
-      // comes first, so a stream that fails at once still reaches the
-      // exception filters.
-      let commit: NodeJS.Immediate | undefined;
-      onHandlerReturned(response, () => {
-        commit = setImmediate(() => connection.commit());
-      });
-      this.connections.add(connection);
-      this.opened++;
-      this.startKeepAlive();
-      inner = source.subscribe({
-        next: (item) => connection.write(item),
-        error: (err: unknown) => {
-          if (!connection.headersCommitted) {
-            applyRetryAfter(response, err);
-            outer.error(err);
-            return;
-          }
-          this.logger.warn(`SSE stream failed: ${String(err)}`);
-          connection.end(
-            SseFrame.from({
-              type: STREAM_ERROR_EVENT,
-              data: { message: 'stream failed' },
-            }),
-          );
-        },
-        complete: () => connection.endEmpty(),
-      });
-      return () => {
-        clearImmediate(commit);
+      applyRetryAfter(response, refusal);
+      outer.error(refusal);
+      return;
+    }
+    // eslint-disable-next-line prefer-const -- read by the close callback above its assignment
+    let inner: Subscription | undefined;
+    // Nest's side of the request; let go once answered, as it holds the
+    // whole interceptor chain.
+    let pipeline: Subscriber<void> | undefined = outer;
+    const done = () => {
+      const answered = pipeline;
+      pipeline = undefined;
+      answered?.next();
+      answered?.complete();
+    };
+    // Once the headers are out, the stream no longer needs Nest's request
+    // pipeline (exception filters cannot answer any more): completing it
+    // frees what it holds per request; the connection keeps the stream.
+    let handedOff = false;
+    const handOff = () => {
+      if (handedOff) return;
+      handedOff = true;
+      done();
+    };
+    const connection = new SseConnection(
+      request,
+      response,
+      this.options.maxBufferedBytes,
+      (closed, dropped) => {
+        this.connections.delete(closed);
+        this.addresses.release(address);
+        if (dropped) {
+          this.dropped++;
+          this.logger.warn('Dropped an SSE client that stopped reading');
+        }
+        if (this.connections.size === 0) this.stopKeepAlive();
         inner?.unsubscribe();
-        // Before the headers, the response still belongs to whoever handles
-        // the error (the exception filters).
-        if (connection.headersCommitted) connection.end();
-        else connection.release();
-      };
+        done();
+      },
+      frameworkHeaders,
+    );
+    if (this.shuttingDown) {
+      connection.end();
+      return;
+    }
+    // Headers go out on the turn after the handler returned, unless a frame
+    // comes first, so a stream that fails at once still reaches the
+    // exception filters.
+    let commit: NodeJS.Immediate | undefined;
+    onHandlerReturned(response, () => {
+      commit = setImmediate(() => {
+        commit = undefined;
+        connection.commit();
+        handOff();
+      });
     });
+    this.connections.add(connection);
+    this.opened++;
+    this.startKeepAlive();
+    inner = source.subscribe({
+      next: (item) => {
+        connection.write(item);
+        if (!handedOff && connection.headersCommitted) handOff();
+      },
+      error: (err: unknown) => {
+        if (!connection.headersCommitted) {
+          applyRetryAfter(response, err);
+          pipeline?.error(err);
+          return;
+        }
+        this.logger.warn(`SSE stream failed: ${String(err)}`);
+        connection.end(
+          SseFrame.from({
+            type: STREAM_ERROR_EVENT,
+            data: { message: 'stream failed' },
+          }),
+        );
+      },
+      complete: () => connection.endEmpty(),
+    });
+    return () => {
+      if (handedOff) return;
+      clearImmediate(commit);
+      inner?.unsubscribe();
+      // Before the headers, the response still belongs to whoever handles
+      // the error (the exception filters).
+      if (connection.headersCommitted) connection.end();
+      else connection.release();
+    };
   }
 
   onModuleDestroy(): void {

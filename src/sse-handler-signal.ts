@@ -1,29 +1,41 @@
-import type { Subscription } from 'rxjs';
-import { EMPTY, Observable, isObservable } from 'rxjs';
-
-const HANDLER_RETURNED = Symbol('sse.handlerReturned');
-
-type Carrier = { [HANDLER_RETURNED]?: () => void; raw?: unknown };
+/**
+ * Callbacks waiting for the route handler of a response to return. A
+ * WeakMap, not a property: adding and deleting properties on the response
+ * would turn it into a slow dictionary-mode object for the whole stream.
+ */
+const handlerReturned = new WeakMap<object, () => void>();
 
 /** Registers what to do once the route handler of this response has returned. */
 export function onHandlerReturned(
   response: object,
   callback: () => void,
 ): void {
-  (response as Carrier)[HANDLER_RETURNED] = callback;
+  handlerReturned.set(response, callback);
 }
 
 /** Called by `@SseRoute()` with the framework response (Express's, or Fastify's reply). */
 export function notifyHandlerReturned(response: unknown): void {
-  if (typeof response !== 'object' || response === null) return;
-  const carrier = response as Carrier;
-  const target = (carrier[HANDLER_RETURNED] ? carrier : carrier.raw) as
-    Carrier | undefined;
-  const callback = target?.[HANDLER_RETURNED];
-  if (callback) {
-    delete target[HANDLER_RETURNED];
-    callback();
-  }
+  const target = registeredIn(handlerReturned, response);
+  if (!target) return;
+  const callback = handlerReturned.get(target)!;
+  handlerReturned.delete(target);
+  callback();
+}
+
+/**
+ * The key under which `map` holds an entry for a framework response: the
+ * response itself (Express) or its raw Node response (Fastify's `reply.raw`).
+ */
+export function registeredIn(
+  map: WeakMap<object, unknown>,
+  response: unknown,
+): object | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  if (map.has(response)) return response;
+  const raw = (response as { raw?: unknown }).raw;
+  return typeof raw === 'object' && raw !== null && map.has(raw)
+    ? raw
+    : undefined;
 }
 
 const HEADERS_HELD = Symbol('sse.headersHeld');
@@ -47,63 +59,4 @@ export function holdHeadersUntil<T extends object>(
 export function headersHeldBy(result: unknown): Promise<unknown> | undefined {
   if (typeof result !== 'object' || result === null) return undefined;
   return (result as Holder)[HEADERS_HELD];
-}
-
-const RESULT_RECEIVER = Symbol('sse.resultReceiver');
-
-type Receiver = {
-  [RESULT_RECEIVER]?: (result: Observable<unknown>) => void;
-  raw?: Receiver;
-};
-
-/** What `@SseRoute()`'s handler returns to Nest once it handed its stream over. */
-const HANDED_OVER = EMPTY;
-
-/**
- * The handler's own Observable, taken straight from `@SseRoute()` instead
- * of through `chain` (what `next.handle()` gives): Nest puts a few operators
- * and a request-long promise chain around it, a cost per frame and per open
- * stream. `chain` is still subscribed, as it runs the pipes and the handler;
- * whatever it emits is passed on, for a handler that hands nothing over.
- */
-export function handedOverResult<T>(
-  response: object,
-  chain: Observable<T>,
-): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let direct: Subscription | undefined;
-    const receiver = response as Receiver;
-    receiver[RESULT_RECEIVER] = (result) => {
-      direct = (result as Observable<T>).subscribe(subscriber);
-    };
-    const viaNest = chain.subscribe({
-      next: (value) => subscriber.next(value),
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => {
-        if (!direct) subscriber.complete();
-      },
-    });
-    return () => {
-      delete receiver[RESULT_RECEIVER];
-      viaNest.unsubscribe();
-      direct?.unsubscribe();
-    };
-  });
-}
-
-/**
- * Called by `@SseRoute()` with the framework response and what the handler
- * returned: an Observable goes to the waiting `handedOverResult`, and Nest
- * gets an empty one in its place. Anything else is returned as it is.
- */
-export function handOverResult(response: unknown, result: unknown): unknown {
-  if (typeof response !== 'object' || response === null) return result;
-  if (!isObservable(result)) return result;
-  const carrier = response as Receiver;
-  const target = carrier[RESULT_RECEIVER] ? carrier : carrier.raw;
-  const receive = target?.[RESULT_RECEIVER];
-  if (!receive) return result;
-  delete target[RESULT_RECEIVER];
-  receive(result);
-  return HANDED_OVER;
 }

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { SseConnectionRegistry } from './sse-connection.registry.js';
 import type { SseFrame } from './sse-frame.js';
-import { handedOverResult } from './sse-handler-signal.js';
+import { handedOverResult } from './handler-result-hand-over.js';
 import type { SseMessage } from './sse-message.js';
 
 /** The raw Node objects behind an Express or Fastify request/response. */

@@ -5,9 +5,10 @@ export const SseMessages = {
   forbiddenCharacters: 'must not contain CR, LF or NUL',
   notWellFormed: 'must be well-formed UTF-16 (no lone surrogates)',
   emptyField: 'must not be empty',
+  // Reasons: InvalidSseFieldError prefixes them with "Invalid SSE data: ".
   unserializableData: (reason: string) =>
-    `Invalid SSE data: it cannot be serialized as JSON (${reason})`,
-  undefinedData: 'Invalid SSE data: it must not be undefined',
+    `it cannot be serialized as JSON (${reason})`,
+  undefinedData: 'it must not be undefined',
   tooManyClients: (max: number) =>
     `Too many SSE clients: this server accepts at most ${max} streams`,
   tooManyClientsFromAddress: (max: number) =>

@@ -24,7 +24,7 @@ interface BroadcastEvents {
  */
 export const compileTimeChecks = (ticks: TypedEventSource<TickEvents>) => {
   // @ts-expect-error `nope` is not an event of the tick stream.
-  ticks.on('tick', () => undefined);
+  ticks.on('nope', () => undefined);
   // @ts-expect-error a tick's `i` is a number, not a string.
   ticks.on('tick', ({ data }) => data.i.toUpperCase());
 };

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -18,12 +19,17 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { BroadcastService, DEFAULT_EVENT_NAME } from '../../src/index.js';
 import { ApiPublishErrors } from '../common/api-errors.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
-import { BroadcastRequestDto } from './broadcast-request.dto.js';
+import {
+  BroadcastRequestDto,
+  DATA_REQUIRED,
+} from './broadcast-request.dto.js';
 import {
   BroadcastResponseDto,
   ClientsResponseDto,
 } from './broadcast-response.dto.js';
 import { JsonContentTypeGuard } from './json-content-type.guard.js';
+import { PrototypeKeysGuard } from './prototype-keys.guard.js';
+import { PublishedData } from './published-data.decorator.js';
 
 @ApiTags('Broadcast')
 @Controller('api')
@@ -33,7 +39,12 @@ export class BroadcastApiController {
   @Post('broadcast')
   @HttpCode(202)
   // Rate limit first, so failed token guesses count too.
-  @UseGuards(ThrottlerGuard, BearerTokenGuard, JsonContentTypeGuard)
+  @UseGuards(
+    ThrottlerGuard,
+    BearerTokenGuard,
+    JsonContentTypeGuard,
+    PrototypeKeysGuard,
+  )
   @ApiOperation({
     operationId: 'publishBroadcast',
     summary: 'Send an event to every client or a channel',
@@ -51,11 +62,15 @@ export class BroadcastApiController {
   @ApiPublishErrors()
   async publish(
     @Body() body: BroadcastRequestDto,
+    @PublishedData() data: unknown,
   ): Promise<BroadcastResponseDto> {
+    if (data === undefined) {
+      throw new BadRequestException([DATA_REQUIRED]);
+    }
     const event = body.event ?? DEFAULT_EVENT_NAME;
     const id = await this.broadcast.publish({
       event,
-      data: body.data,
+      data,
       channel: body.channel,
     });
     return {

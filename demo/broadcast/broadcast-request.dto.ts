@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsDefined,
-  IsOptional,
-  IsString,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+import { Exclude } from 'class-transformer';
+import { IsOptional, IsString, Matches } from 'class-validator';
+
+/** The answer to a body without `data` (a 400). */
+export const DATA_REQUIRED = 'data is required (any JSON value)';
 
 /** Letters, digits and `-_.:`, 1 to 64 of them. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -28,8 +26,10 @@ export class BroadcastRequestDto {
     description: 'Payload: any JSON value; strings are sent as they are',
     example: { text: 'hello' },
   })
-  @ValidateIf((body: BroadcastRequestDto) => body.data !== null)
-  @IsDefined({ message: 'data is required (any JSON value)' })
+  // Left out of the transformed body: class-transformer would rebuild the
+  // payload, dropping keys such as "toString" or "__proto__" and overflowing
+  // the stack on deep nesting. The controller takes it from the raw body.
+  @Exclude({ toClassOnly: true })
   data: unknown;
 
   @ApiPropertyOptional({

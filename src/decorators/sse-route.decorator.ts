@@ -1,10 +1,7 @@
 import { Get, Res, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import {
-  handOverResult,
-  headersHeldBy,
-  notifyHandlerReturned,
-} from '../sse-handler-signal.js';
+import { handOverResult } from '../handler-result-hand-over.js';
+import { headersHeldBy, notifyHandlerReturned } from '../sse-handler-signal.js';
 import { SseResponseInterceptor } from '../sse-response.interceptor.js';
 
 /** Metadata key marking `@SseRoute()` handlers (for documentation tools). */

@@ -39,8 +39,9 @@ import { SseTransport } from './sse.transport.js';
  * Connects in `onModuleInit` (or `connect()`), closes in
  * `onApplicationShutdown` (or `close()`). When Redis is unreachable,
  * `publish` and `replay` reject with `TransportUnavailableError` (503).
- * Besides stored events, `events$` may emit a `history-gap` notice (no id,
- * no channel) when this instance may have missed events Redis lost.
+ * Besides stored events, `events$` may emit a `history-gap` notice (no
+ * channel, the id of the last event) when this instance may have missed
+ * events Redis lost.
  */
 export class RedisTransport
   extends SseTransport
@@ -230,13 +231,16 @@ export class RedisTransport
     this.logger.warn(
       `Events after ${lastEventId} may not have reached this instance: Redis no longer has them (restarted without its data, or trimmed its history); ${recovered} recovered. Clients here get a ${HISTORY_GAP_EVENT} event.`,
     );
-    // Not stored and without id: the clients' Last-Event-ID stays as it was.
+    // Not stored. Its id is the last event's: every client of this instance
+    // already has what it should of everything up to it, so its position
+    // (Last-Event-ID) stays where it is in effect.
     this.subject.next({
       seq: nextSeq - 0.5,
-      id: '',
+      id: lastEventId,
       event: HISTORY_GAP_EVENT,
       frame: SseFrame.from({
         type: HISTORY_GAP_EVENT,
+        id: lastEventId,
         data: { lastEventId, reason: 'expired', replayed: recovered },
       }),
     });

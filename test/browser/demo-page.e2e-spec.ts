@@ -254,7 +254,8 @@ describe('the demo page in Chromium', () => {
     );
     assert.deepEqual(
       (await broadcastLog(page)).map(([event, id]) => [event, id]),
-      [['connected', ''], ...missed.map((m) => [m.event, m.id])],
+      // `connected` carries the position it resumed from.
+      [['connected', seen.json.id], ...missed.map((m) => [m.event, m.id])],
     );
 
     // A plain reload: it resumes after the last one, so nothing repeats.
@@ -265,7 +266,7 @@ describe('the demo page in Chromium', () => {
     assert.deepEqual(
       (await broadcastLog(page)).map(([event, id]) => [event, id]),
       [
-        ['connected', ''],
+        ['connected', lastMissed],
         ['after', after.json.id],
       ],
     );

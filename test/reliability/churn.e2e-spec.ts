@@ -61,8 +61,10 @@ describe(`churn: ${CYCLES} connect/disconnect cycles (child process)`, () => {
       maxClientsPerIp: PER_IP,
     });
     for (let n = 0; n < 5; n++) {
+      // On a connection of its own, so no idle socket is left to count.
       await http('POST', `${demo.url}/api/broadcast`, {
         body: { event: 'seed', data: n },
+        headers: { connection: 'close' },
       });
     }
     await churn(demo.url, WARMUP, 0);
@@ -93,7 +95,9 @@ describe(`churn: ${CYCLES} connect/disconnect cycles (child process)`, () => {
         held.push(await RawStream.open(demo.url, '/sse/broadcast'));
       }
       await Promise.all(held.map((s) => s.connected));
-      const refused = await http('GET', `${demo.url}/sse/broadcast`);
+      const refused = await http('GET', `${demo.url}/sse/broadcast`, {
+        headers: { connection: 'close' },
+      });
       assert.equal(refused.status, 429);
     } finally {
       for (const s of held) s.destroy();
