@@ -92,8 +92,11 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     frameworkHeaders: (() => Record<string, unknown> | undefined) | undefined,
     clientAddress: string | undefined,
   ): TeardownLogic {
-    const address = clientAddress ?? request.socket?.remoteAddress ?? 'unknown';
-    if (!this.addresses.acquire(address)) {
+    // Without a per-address cap there is nothing to count.
+    const address = Number.isFinite(this.addresses.maxPerAddress)
+      ? (clientAddress ?? request.socket?.remoteAddress ?? 'unknown')
+      : undefined;
+    if (address !== undefined && !this.addresses.acquire(address)) {
       const refusal = new TooManyClientsFromAddressError(
         this.options.maxClientsPerIp,
         this.options.retryAfterSeconds,
@@ -128,7 +131,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
       this.options.maxBufferedBytes,
       (closed, dropped) => {
         this.connections.delete(closed);
-        this.addresses.release(address);
+        if (address !== undefined) this.addresses.release(address);
         if (dropped) {
           this.dropped++;
           this.logger.warn('Dropped an SSE client that stopped reading');

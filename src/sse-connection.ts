@@ -8,6 +8,7 @@ const STREAM_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache, no-transform',
   'X-Accel-Buffering': 'no',
 };
+const STREAM_HEADER_ENTRIES = Object.entries(STREAM_HEADERS);
 
 /**
  * One open SSE response: commits the headers, writes frames straight to the
@@ -47,7 +48,15 @@ export class SseConnection {
 
   /** Sends status and headers (once); later frames follow without delay. */
   commit(): void {
-    if (this.committed || this.closed) return;
+    if (this.setHeaders()) this.response.flushHeaders();
+  }
+
+  /**
+   * Sets status and headers (once): they go out with the next write, or at
+   * once through `commit`. False when that was done already.
+   */
+  private setHeaders(): boolean {
+    if (this.committed || this.closed) return false;
     this.committed = true;
     const res = this.response;
     const inherited = this.frameworkHeaders?.() ?? {};
@@ -56,7 +65,7 @@ export class SseConnection {
         res.setHeader(name, value as string | number | readonly string[]);
       }
     }
-    for (const [name, value] of Object.entries(STREAM_HEADERS)) {
+    for (const [name, value] of STREAM_HEADER_ENTRIES) {
       if (name !== 'Content-Type' || !res.hasHeader(name))
         res.setHeader(name, value);
     }
@@ -64,15 +73,16 @@ export class SseConnection {
       res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
     res.statusCode = 200;
-    res.flushHeaders();
     // Frames are small and latency matters more than packet count.
     this.request.socket?.setNoDelay?.(true);
+    return true;
   }
 
   /** Writes one frame: an encoded `SseFrame`, or a message encoded for this client. */
   write(item: SseFrame | SseMessage): void {
     if (this.closed) return;
-    if (!this.committed) this.commit();
+    // The headers go out with the first frame, in the same packet.
+    if (!this.committed) this.setHeaders();
     const frame = item instanceof SseFrame ? item : SseFrame.from(item);
     const res = this.response;
     // A client that stopped reading would make Node buffer without bound.

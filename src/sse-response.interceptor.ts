@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
+import { ResolvedSseOptions } from './resolved-sse-options.js';
 import { SseConnectionRegistry } from './sse-connection.registry.js';
 import type { SseFrame } from './sse-frame.js';
 import { handedOverResult } from './handler-result-hand-over.js';
@@ -42,7 +43,15 @@ function isInnermost(handler: object): boolean {
  */
 @Injectable()
 export class SseResponseInterceptor implements NestInterceptor {
-  constructor(private readonly connections: SseConnectionRegistry) {}
+  /** Whether streams are counted per client address (`maxClientsPerIp`). */
+  private readonly perAddress: boolean;
+
+  constructor(
+    private readonly connections: SseConnectionRegistry,
+    options: ResolvedSseOptions,
+  ) {
+    this.perAddress = Number.isFinite(options.maxClientsPerIp);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
     const http = context.switchToHttp();
@@ -57,8 +66,11 @@ export class SseResponseInterceptor implements NestInterceptor {
       raw(request),
       rawResponse,
       response === rawResponse ? undefined : () => response.getHeaders?.(),
-      // Express and Fastify both resolve `ip` through their proxy settings.
-      typeof request.ip === 'string' ? request.ip : undefined,
+      // Express and Fastify both resolve `ip` through their proxy settings
+      // (not free: a system call, then the proxy rules).
+      this.perAddress && typeof request.ip === 'string'
+        ? request.ip
+        : undefined,
     );
   }
 }

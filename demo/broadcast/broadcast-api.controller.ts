@@ -19,10 +19,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { BroadcastService, DEFAULT_EVENT_NAME } from '../../src/index.js';
 import { ApiPublishErrors } from '../common/api-errors.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
-import {
-  BroadcastRequestDto,
-  DATA_REQUIRED,
-} from './broadcast-request.dto.js';
+import { BroadcastRequestDto, DATA_REQUIRED } from './broadcast-request.dto.js';
 import {
   BroadcastResponseDto,
   ClientsResponseDto,

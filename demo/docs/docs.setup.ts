@@ -31,23 +31,32 @@ const REDOC_PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const DESCRIPTION = `Server-Sent Events: a per-connection tick stream, a shared broadcast
-stream with channels and replay, and the API that feeds it.
+const INTRO = `Server-Sent Events: a per-connection tick stream, a shared broadcast
+stream with channels and replay, and the API that feeds it.`;
 
-Each \`text/event-stream\` response documents its events: \`schema\` is one
-event (\`event\`, \`data\`, \`id\`, \`retry\`) as a \`oneOf\` over the event
-names, \`data\` shown decoded. OpenAPI 3.0 has no field for the items of a
-stream, so the 3.2 \`itemSchema\` form (\`data\` as JSON text with
-\`contentSchema\`) travels as the \`x-itemSchema\` extension here; the same
-API as an OpenAPI 3.2 document, with native \`itemSchema\`, is at
-[${DOCUMENT_URLS.json32}](${DOCUMENT_URLS.json32}) and
-[${DOCUMENT_URLS.yaml32}](${DOCUMENT_URLS.yaml32}).`;
+/** How this version of the document describes event streams. */
+const STREAMS: Record<'3.0.0' | '3.2.0', string> = {
+  '3.0.0': `Each \`text/event-stream\` response documents its events: \`schema\`
+is one event (\`event\`, \`data\`, \`id\`, \`retry\`) as a \`oneOf\` over the
+event names, \`data\` shown decoded. OpenAPI 3.0 has no field for the items
+of a stream, so the 3.2 \`itemSchema\` form (\`data\` as JSON text with
+\`contentSchema\`) travels as the \`x-itemSchema\` extension here. The same
+API as OpenAPI 3.2, with the native field:
+[${DOCUMENT_URLS.json32}](${DOCUMENT_URLS.json32}),
+[${DOCUMENT_URLS.yaml32}](${DOCUMENT_URLS.yaml32}).`,
+  '3.2.0': `Each \`text/event-stream\` response documents its events with
+\`itemSchema\`: one event (\`event\`, \`data\`, \`id\`, \`retry\`) as a
+\`oneOf\` over the event names, \`data\` as the text of its \`data:\` lines
+(\`contentSchema\` for JSON payloads); \`schema\` is the whole stream, an
+array of such events. As OpenAPI 3.0:
+[${DOCUMENT_URLS.json}](${DOCUMENT_URLS.json}).`,
+};
 
 function documentConfig(openapi: '3.0.0' | '3.2.0') {
   return new DocumentBuilder()
     .setOpenAPIVersion(openapi)
     .setTitle('NestJS SSE demo')
-    .setDescription(DESCRIPTION)
+    .setDescription(`${INTRO}\n\n${STREAMS[openapi]}`)
     .setVersion('0.1.0')
     .setLicense('MIT', 'https://spdx.org/licenses/MIT.html')
     .addServer('/', 'This server')

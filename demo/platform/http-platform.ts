@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
+import { readdirSync } from 'node:fs';
 
 /** The Nest HTTP platforms the demo runs on. */
 export type HttpPlatform = 'express' | 'fastify';
@@ -61,9 +64,15 @@ export async function serveStatic(
       decorateReply: false,
     });
   } else {
-    (app as NestExpressApplication).useStaticAssets(root, {
-      prefix,
-      index: 'index.html',
+    // Only paths that name an entry of `root` reach express.static: for any
+    // other request (every stream connect, every publish) it would first
+    // stat() a file that is not there.
+    const entries = new Set(readdirSync(root));
+    const files = express.static(root, { index: 'index.html' });
+    app.use(prefix, (req: Request, res: Response, next: NextFunction) => {
+      const first = req.path.split('/', 2)[1];
+      if (first === '' || entries.has(first)) files(req, res, next);
+      else next();
     });
   }
 }
