@@ -1,4 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { asHttpChunk } from './http-chunk.js';
 import { SseFrame } from './sse-frame.js';
 import type { SseMessage } from './sse-message.js';
 
@@ -18,6 +21,13 @@ export class SseConnection {
   private committed = false;
   private closed = false;
   private idle = true;
+  /** The last write found the socket's buffer past its high-water mark. */
+  private behind = false;
+  /** Set once frames are written straight to the socket (`directSocket`). */
+  private socket: Socket | undefined;
+  private chunked = false;
+  /** A limit below the socket's high-water mark: `behind` cannot tell. */
+  private readonly checkEachWrite: boolean;
 
   constructor(
     private readonly request: IncomingMessage,
@@ -35,6 +45,7 @@ export class SseConnection {
     private readonly frameworkHeaders?: () =>
       Record<string, unknown> | undefined,
   ) {
+    this.checkEachWrite = maxBufferedBytes < response.writableHighWaterMark;
     response.once('close', () => this.finish(false));
   }
 
@@ -84,14 +95,45 @@ export class SseConnection {
     // The headers go out with the first frame, in the same packet.
     if (!this.committed) this.setHeaders();
     const frame = item instanceof SseFrame ? item : SseFrame.from(item);
-    const res = this.response;
     // A client that stopped reading would make Node buffer without bound.
-    if (res.writableLength > this.maxBufferedBytes) {
+    // Only one whose socket went past its high-water mark (a write returned
+    // false) can be over the limit, unless the limit is below that mark.
+    if (
+      (this.behind || this.checkEachWrite) &&
+      this.response.writableLength > this.maxBufferedBytes
+    ) {
       this.drop();
       return;
     }
     this.idle = false;
-    res.write(frame.bytes);
+    const socket = this.socket ?? this.directSocket();
+    this.behind = socket
+      ? !socket.write(this.chunked ? asHttpChunk(frame) : frame.bytes)
+      : !this.response.write(frame.bytes);
+  }
+
+  /**
+   * The socket, once frames can go to it as `ServerResponse.write` would
+   * put them (as HTTP/1.1 chunks): the headers are sent, nothing waits in
+   * the response, the connection is HTTP/1 and no middleware wrapped
+   * `write` (compression). Per frame this skips the response object, whose
+   * shape Express makes unique per request (it swaps the prototype), so
+   * that every access to it is a slow lookup.
+   */
+  private directSocket(): Socket | undefined {
+    const res = this.response;
+    const socket = res.socket;
+    if (
+      !res.headersSent ||
+      !socket ||
+      this.request.httpVersionMajor !== 1 ||
+      res.write !== ServerResponse.prototype.write ||
+      res.writableLength !== socket.writableLength
+    ) {
+      return undefined;
+    }
+    this.chunked = res.chunkedEncoding;
+    return (this.socket = socket);
   }
 
   /**

@@ -13,6 +13,11 @@ export const SERVERS = {
     label: 'this library (demo, @SseRoute)',
     script: here('./demo.server.mjs'),
   },
+  'library-fastify': {
+    label: 'this library (demo, @SseRoute) on Fastify',
+    script: here('./demo.server.mjs'),
+    env: { HTTP_ADAPTER: 'fastify' },
+  },
   textbook: {
     label: 'textbook Nest (Subject + @Sse)',
     script: here('./textbook-nest.server.mjs'),
@@ -35,7 +40,7 @@ export function startServer(name, { env = {}, nodeArgs = [] } = {}) {
     process.execPath,
     [...nodeArgs, server.script],
     {
-      env: { ...process.env, DEMO_LOG: 'silent', ...env },
+      env: { ...process.env, DEMO_LOG: 'silent', ...server.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

@@ -18,7 +18,8 @@ export const isPrivateChannel = (channel: string) =>
 
 /** Whether `granted` (a claim) covers `channel` (`*` = every channel). */
 export const grants = (granted: unknown, channel: string): boolean =>
-  Array.isArray(granted) && (granted.includes('*') || granted.includes(channel));
+  Array.isArray(granted) &&
+  (granted.includes('*') || granted.includes(channel));
 
 /** The token of an `Authorization: Bearer <token>` header, on Express or Fastify. */
 export function bearerToken(request: unknown): string | undefined {

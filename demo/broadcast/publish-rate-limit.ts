@@ -12,7 +12,9 @@ const MINUTE_MS = 60_000;
  */
 export function publishRateLimit(perMinute: number | undefined): DynamicModule {
   return ThrottlerModule.forRoot({
-    throttlers: [{ ttl: MINUTE_MS, limit: perMinute ?? Number.MAX_SAFE_INTEGER }],
+    throttlers: [
+      { ttl: MINUTE_MS, limit: perMinute ?? Number.MAX_SAFE_INTEGER },
+    ],
     skipIf: () => perMinute === undefined,
     errorMessage: `Too many publishes: at most ${perMinute} per minute from one address`,
   });

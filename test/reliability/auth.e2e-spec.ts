@@ -17,11 +17,17 @@ const tokens = new AccessTokens(SECRET);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Opens a stream expected to be refused: JSON error, never an event stream. */
-async function refusedStream(url: string, headers: Record<string, string> = {}) {
+async function refusedStream(
+  url: string,
+  headers: Record<string, string> = {},
+) {
   const reader = await SseReader.open(url, headers);
   const body = await reader.body();
   assert.doesNotMatch(String(reader.headers['content-type']), /event-stream/);
-  return { status: reader.status, json: JSON.parse(body) as { statusCode: number; message: string } };
+  return {
+    status: reader.status,
+    json: JSON.parse(body) as { statusCode: number; message: string },
+  };
 }
 
 describe('auth: private channels (authorize option + JWT) and guarded publishing', () => {
@@ -47,7 +53,9 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
 
   describe('subscribing', () => {
     it('opens public channels to anyone', async () => {
-      const reader = await SseReader.open(`${demo.url}/sse/broadcast?channel=news`);
+      const reader = await SseReader.open(
+        `${demo.url}/sse/broadcast?channel=news`,
+      );
       try {
         assert.equal(reader.status, 200);
         await reader.find((e) => e.event === 'connected');
@@ -80,7 +88,10 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
         bearer(issued.newsReader),
       );
       assert.equal(answer.status, 403);
-      assert.match(answer.json.message, /Not allowed to subscribe to "news", "private:ops"/);
+      assert.match(
+        answer.json.message,
+        /Not allowed to subscribe to "news", "private:ops"/,
+      );
     });
 
     it('streams the private channels a token grants, with their events', async () => {
@@ -99,7 +110,11 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
         await wildcard.find((e) => e.event === 'connected');
         const sent = await postBroadcast(
           demo.url,
-          { event: 'memo', data: { text: 'for readers of private:news' }, channel: 'private:news' },
+          {
+            event: 'memo',
+            data: { text: 'for readers of private:news' },
+            channel: 'private:news',
+          },
           bearer(STATIC_TOKEN),
         );
         assert.equal(sent.status, 202);
@@ -115,8 +130,10 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
   });
 
   describe('publishing', () => {
-    const publish = (channel: string | undefined, headers: Record<string, string>) =>
-      postBroadcast(demo.url, { event: 'e', data: 1, channel }, headers);
+    const publish = (
+      channel: string | undefined,
+      headers: Record<string, string>,
+    ) => postBroadcast(demo.url, { event: 'e', data: 1, channel }, headers);
 
     for (const [name, headers] of [
       ['no token', {}],
@@ -139,15 +156,28 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
       ];
       for (const [channel, token] of cases) {
         const answer = await publish(channel, bearer(token));
-        assert.equal(answer.status, 403, `${channel} with ${token.slice(0, 8)}`);
+        assert.equal(
+          answer.status,
+          403,
+          `${channel} with ${token.slice(0, 8)}`,
+        );
         assert.match(String(answer.json.message), /may not publish/);
       }
     });
 
     it('accepts the static token anywhere and a JWT where it grants', async () => {
-      assert.equal((await publish(undefined, bearer(STATIC_TOKEN))).status, 202);
-      assert.equal((await publish('private:news', bearer(issued.newsWriter))).status, 202);
-      assert.equal((await publish(undefined, bearer(issued.anyWriter))).status, 202);
+      assert.equal(
+        (await publish(undefined, bearer(STATIC_TOKEN))).status,
+        202,
+      );
+      assert.equal(
+        (await publish('private:news', bearer(issued.newsWriter))).status,
+        202,
+      );
+      assert.equal(
+        (await publish(undefined, bearer(issued.anyWriter))).status,
+        202,
+      );
     });
   });
 
@@ -159,7 +189,9 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
     await reader.find((e) => e.event === 'connected');
     reader.close();
     await new Promise((r) => setTimeout(r, 50));
-    assert.ok(logs.find('debug', /connected \(channels: private:news;/).length > 0);
+    assert.ok(
+      logs.find('debug', /connected \(channels: private:news;/).length > 0,
+    );
     assert.ok(logs.find('debug', /disconnected/).length > 0);
     for (const token of [STATIC_TOKEN, SECRET, ...Object.values(issued)]) {
       assert.equal(logs.all.includes(token), false, 'a token reached the logs');
@@ -181,21 +213,30 @@ describe('authorize option: an asynchronous verdict holds the headers back', () 
     const unknown = await refusedStream(`${fixture.url}/feed`);
     assert.equal(unknown.status, 401);
     assert.equal(unknown.json.message, 'Who are you?');
-    const forbidden = await refusedStream(`${fixture.url}/feed?channel=secret`, {
-      'x-user': 'anyone',
-    });
+    const forbidden = await refusedStream(
+      `${fixture.url}/feed?channel=secret`,
+      {
+        'x-user': 'anyone',
+      },
+    );
     assert.equal(forbidden.status, 403);
     assert.match(forbidden.json.message, /"secret"/);
     for (const [user, channel] of [
       ['anyone', 'public'],
       ['admin', 'secret'],
     ]) {
-      const reader = await SseReader.open(`${fixture.url}/feed?channel=${channel}`, {
-        'x-user': user,
-      });
+      const reader = await SseReader.open(
+        `${fixture.url}/feed?channel=${channel}`,
+        {
+          'x-user': user,
+        },
+      );
       try {
         assert.equal(reader.status, 200);
-        assert.match(String(reader.headers['content-type']), /text\/event-stream/);
+        assert.match(
+          String(reader.headers['content-type']),
+          /text\/event-stream/,
+        );
         await reader.find((e) => e.event === 'connected');
       } finally {
         reader.close();

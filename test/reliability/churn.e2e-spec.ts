@@ -22,11 +22,7 @@ async function churn(url: string, count: number, offset: number) {
       const i = offset + next++;
       // Half on a channel, some replaying, spread over 127.0.0.1-8.
       const query =
-        i % 4 === 0
-          ? '?lastEventId=0'
-          : i % 2
-            ? `?channel=c${i % 10}`
-            : '';
+        i % 4 === 0 ? '?lastEventId=0' : i % 2 ? `?channel=c${i % 10}` : '';
       const stream = await RawStream.open(url, `/sse/broadcast${query}`, {
         localAddress: `127.0.0.${1 + (i % 8)}`,
       });
@@ -84,7 +80,11 @@ describe(`churn: ${CYCLES} connect/disconnect cycles (child process)`, () => {
     assert.equal(afterChurn.streams.open, 0);
     assert.equal(afterChurn.stats.dropped, 0);
     const kinds = (r: ChildReport) => ({ ...r.resources });
-    assert.deepEqual(kinds(afterChurn), kinds(before), 'active handles and timers');
+    assert.deepEqual(
+      kinds(afterChurn),
+      kinds(before),
+      'active handles and timers',
+    );
     assert.deepEqual(afterChurn.listeners, before.listeners, 'listener counts');
     assert.deepEqual(afterChurn.warnings, [], 'process warnings');
     // The per-address counts went back to zero: one address can again open

@@ -114,7 +114,11 @@ describe(`hostile input: ${RUNS} random events through BroadcastService to a rea
             refused++;
             return;
           }
-          assert.notEqual(expectedData, undefined, 'accepted only what JSON can carry');
+          assert.notEqual(
+            expectedData,
+            undefined,
+            'accepted only what JSON can carry',
+          );
           if (id !== undefined) assert.equal(published, id);
           const expected = {
             id: published,
@@ -134,7 +138,9 @@ describe(`hostile input: ${RUNS} random events through BroadcastService to a rea
     // Nothing beyond what was accepted reached the stream.
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(
-      reader.events.slice(1).map(({ id, event, data }) => ({ id, event, data })),
+      reader.events
+        .slice(1)
+        .map(({ id, event, data }) => ({ id, event, data })),
       accepted,
     );
     assert.equal(reader.ended, false);

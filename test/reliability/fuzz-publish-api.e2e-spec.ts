@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { AccessTokens } from '../../demo/auth/access-tokens.js';
 import type { RunningDemo } from '../helpers/demo-server.js';
 import { startDemo } from '../helpers/demo-server.js';
 import { http } from '../helpers/http.js';
@@ -16,6 +17,17 @@ import {
 
 /** HTTP round trips: bounded so the spec stays well under a minute. */
 const RUNS = 300;
+
+// Publishing and the `private:` channels need tokens once JWT_SECRET is set:
+// the fuzzer holds tokens that may do everything, so only the input decides.
+const SECRET = `fuzz-${Math.random().toString(36).slice(2)}`;
+const tokens = new AccessTokens(SECRET);
+const publisher = {
+  authorization: `Bearer ${tokens.sign({ publish: ['*'] })}`,
+};
+const subscriber = {
+  authorization: `Bearer ${tokens.sign({ subscribe: ['*'] })}`,
+};
 
 /** A field as a client may send it: valid names, hostile strings, any JSON type. */
 const anyField = fc.oneof(
@@ -81,7 +93,15 @@ const anyInput: fc.Arbitrary<Input> = fc.record({
     {
       arbitrary: fc.oneof(
         fc.string(),
-        fc.constantFrom('', 'null', '[1,2]', '"data"', '{"data":', '{,}', '{"data":1}}'),
+        fc.constantFrom(
+          '',
+          'null',
+          '[1,2]',
+          '"data"',
+          '{"data":',
+          '{,}',
+          '{"data":1}}',
+        ),
         fc.jsonValue().map((v) => JSON.stringify(v)),
       ),
       weight: 2,
@@ -112,7 +132,7 @@ describe(`hostile input: ${RUNS} random publishes over HTTP`, () => {
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype);
 
   before(async () => {
-    demo = await startDemo();
+    demo = await startDemo({ jwtSecret: SECRET });
     everyone = await SseReader.open(`${demo.url}/sse/broadcast`);
     await everyone.take(1);
   });
@@ -126,6 +146,7 @@ describe(`hostile input: ${RUNS} random publishes over HTTP`, () => {
     let lastId = (
       await http('POST', `${demo.url}/api/broadcast`, {
         body: { event: 'start', data: 'start' },
+        headers: publisher,
       })
     ).json.id as string;
     const toEveryone: { id: string; event: string; data: string }[] = [
@@ -137,7 +158,10 @@ describe(`hostile input: ${RUNS} random publishes over HTTP`, () => {
       fc.asyncProperty(anyInput, async ({ body, contentType }) => {
         const answer = await http('POST', `${demo.url}/api/broadcast`, {
           body,
-          headers: contentType ? { 'content-type': contentType } : {},
+          headers: {
+            ...publisher,
+            ...(contentType ? { 'content-type': contentType } : {}),
+          },
         });
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         if (answer.status !== 202) {
@@ -169,6 +193,7 @@ describe(`hostile input: ${RUNS} random publishes over HTTP`, () => {
         if (sent.channel !== undefined) query.set('channel', sent.channel);
         const reader = await SseReader.open(
           `${demo.url}/sse/broadcast?${query}`,
+          subscriber,
         );
         try {
           assert.equal(reader.status, 200);
@@ -195,7 +220,9 @@ describe(`hostile input: ${RUNS} random publishes over HTTP`, () => {
     );
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(
-      everyone.events.slice(1).map(({ id, event, data }) => ({ id, event, data })),
+      everyone.events
+        .slice(1)
+        .map(({ id, event, data }) => ({ id, event, data })),
       toEveryone,
     );
     assert.equal(everyone.ended, false, 'the stream is still open');
@@ -208,6 +235,9 @@ describe(`hostile input: ${RUNS} random publishes over HTTP`, () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     const tally = [...statuses].sort().map(([s, n]) => `${s}: ${n}`);
     console.log(`# publish fuzz: ${RUNS} inputs -> ${tally.join(', ')}`);
-    assert.ok((statuses.get(202) ?? 0) > RUNS / 10, 'enough were accepted to check delivery');
+    assert.ok(
+      (statuses.get(202) ?? 0) > RUNS / 10,
+      'enough were accepted to check delivery',
+    );
   });
 });

@@ -40,7 +40,10 @@ describe('limits', () => {
       );
       open.shift()!.close();
       await waitFor(
-        async () => (await get(`${demo.url}/api/clients`)).json().then((c) => (c as { connected: number }).connected === 1),
+        async () =>
+          (await get(`${demo.url}/api/clients`))
+            .json()
+            .then((c) => (c as { connected: number }).connected === 1),
         5000,
         'the closed stream to be counted out',
       );
@@ -60,7 +63,10 @@ describe('limits', () => {
     try {
       open.push(await from('127.0.0.1'));
       open.push(await from('127.0.0.1', '/sse?count=100&intervalMs=60000'));
-      assert.deepEqual(open.map((a) => a.status), [200, 200]);
+      assert.deepEqual(
+        open.map((a) => a.status),
+        [200, 200],
+      );
       for (const path of ['/sse/broadcast', '/sse?count=1&intervalMs=10']) {
         await assertRefused(
           await from('127.0.0.1', path),
@@ -75,7 +81,10 @@ describe('limits', () => {
       // Refusals did not count: closing one stream frees exactly one place.
       open.shift()!.close();
       await waitFor(
-        async () => (await from('127.0.0.3', '/api/clients')).json().then((c) => (c as { connected: number }).connected === 1),
+        async () =>
+          (await from('127.0.0.3', '/api/clients'))
+            .json()
+            .then((c) => (c as { connected: number }).connected === 1),
         5000,
         'the closed stream to be counted out',
       );
@@ -92,11 +101,15 @@ describe('limits', () => {
   it('body limit: a larger body is answered 413 with a JSON reason, a smaller one is published', async () => {
     const demo = await startDemo({ bodyLimit: '10kb' });
     try {
-      const big = await postBroadcast(demo.url, { data: 'x'.repeat(11 * 1024) });
+      const big = await postBroadcast(demo.url, {
+        data: 'x'.repeat(11 * 1024),
+      });
       assert.equal(big.status, 413);
       assert.equal(big.json?.statusCode, 413);
       assert.match([big.json.message].flat().join(' '), /too large/i);
-      const small = await postBroadcast(demo.url, { data: 'x'.repeat(9 * 1024) });
+      const small = await postBroadcast(demo.url, {
+        data: 'x'.repeat(9 * 1024),
+      });
       assert.equal(small.status, 202);
     } finally {
       await demo.close();
@@ -115,7 +128,10 @@ describe('limits', () => {
       assert.equal(limited.json?.statusCode, 429);
       assert.match(String(limited.json.message), /at most 3 per minute/);
       const retryAfter = Number(limited.headers['retry-after']);
-      assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+      assert.ok(
+        retryAfter >= 1 && retryAfter <= 60,
+        `Retry-After ${retryAfter}`,
+      );
       for (let i = 0; i < 5; i++) {
         streams.push(await get(`${demo.url}/sse/broadcast`));
         assert.equal(streams[i].status, 200);

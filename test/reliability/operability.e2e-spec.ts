@@ -32,15 +32,22 @@ describe('operability', () => {
           'last-event-id': String(Number(first.json.id) - 1),
         }),
       );
-      readers.push(await SseReader.open(`${demo.url}/sse?count=1000&intervalMs=60000`));
-      await Promise.all(readers.map((r) => r.find((e) => e.event === 'connected')));
+      readers.push(
+        await SseReader.open(`${demo.url}/sse?count=1000&intervalMs=60000`),
+      );
+      await Promise.all(
+        readers.map((r) => r.find((e) => e.event === 'connected')),
+      );
       await postBroadcast(demo.url, { data: 1 });
       await postBroadcast(demo.url, { data: 2, channel: 'news' });
       await readers[1].take(4); // connected, the replayed one, 1, 2
 
       const answer = await http('GET', `${demo.url}/metrics`);
       assert.equal(answer.status, 200);
-      assert.match(String(answer.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+      assert.match(
+        String(answer.headers['content-type']),
+        /^text\/plain; version=0\.0\.4/,
+      );
       assert.match(answer.text, /^# TYPE sse_events_published_total counter$/m);
       assert.match(answer.text, /^# TYPE sse_clients_connected gauge$/m);
       const values = samples(answer.text);
@@ -79,7 +86,13 @@ describe('operability', () => {
       await reader.find((e) => e.event === 'connected');
       reader.close();
       await waitFor(() => logs.find('debug', /disconnected/).length === 1);
-      assert.equal(logs.find('debug', /^Client [\w-]+ connected \(channels: none; 1 open\)$/).length, 1);
+      assert.equal(
+        logs.find(
+          'debug',
+          /^Client [\w-]+ connected \(channels: none; 1 open\)$/,
+        ).length,
+        1,
+      );
 
       stuck = await RawStream.open(fixture.url, '/feed');
       await stuck.connected;
@@ -92,11 +105,18 @@ describe('operability', () => {
       }
       assert.equal(registry.stats.dropped, 1);
       assert.equal(broadcast.stats.dropped, 1);
-      assert.equal(logs.find('warn', /Dropped an SSE client that stopped reading/).length, 1);
+      assert.equal(
+        logs.find('warn', /Dropped an SSE client that stopped reading/).length,
+        1,
+      );
 
       const failing = await SseReader.open(`${fixture.url}/failing`);
       await failing.find((e) => e.event === 'stream-error');
-      await waitFor(() => logs.find('warn', /SSE stream failed: Error: source broke/).length === 1);
+      await waitFor(
+        () =>
+          logs.find('warn', /SSE stream failed: Error: source broke/).length ===
+          1,
+      );
       assert.deepEqual(logs.find('error', /./), [], 'nothing at error level');
     } finally {
       stuck?.destroy();

@@ -40,7 +40,9 @@ describe('proxies and middleware', () => {
     const reader = await SseReader.open(`${url}/sse/broadcast`, gzip);
     try {
       // The middleware is active: an ordinary JSON answer comes back gzipped.
-      const clients = await http('GET', `${url}/api/clients`, { headers: gzip });
+      const clients = await http('GET', `${url}/api/clients`, {
+        headers: gzip,
+      });
       assert.equal(clients.headers['content-encoding'], 'gzip');
 
       assert.equal(reader.status, 200);
@@ -55,7 +57,10 @@ describe('proxies and middleware', () => {
         assert.deepEqual(JSON.parse(got.data), { i });
         assert.equal(reader.ended, false);
       }
-      const ticks = await SseReader.open(`${url}/sse?count=2&intervalMs=50`, gzip);
+      const ticks = await SseReader.open(
+        `${url}/sse?count=2&intervalMs=50`,
+        gzip,
+      );
       assert.equal(ticks.headers['content-encoding'], undefined);
       assert.deepEqual(
         (await ticks.take(4, 3000)).map((e) => e.event),
@@ -86,11 +91,17 @@ describe('proxies and middleware', () => {
         headers: IncomingHttpHeaders;
         body: Buffer;
       }>((resolve, reject) => {
-        get(`${url}/bare-stream`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-        }).on('error', reject);
+        get(
+          `${url}/bare-stream`,
+          { headers: { 'accept-encoding': 'gzip' } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ headers: res.headers, body: Buffer.concat(chunks) }),
+            );
+          },
+        ).on('error', reject);
       });
       assert.equal(headers['content-encoding'], 'gzip');
       assert.equal(gunzipSync(body).toString(), 'data: one\n\ndata: two\n\n');

@@ -50,7 +50,10 @@ describe('a client that stops reading (child process, 200 MB broadcast)', () => 
     const payload = 'x'.repeat(EVENT_BYTES - 64);
     const published: string[] = [];
     // Warm up (JIT, buffers, body parser), then take the baseline.
-    const warmup = await postBroadcast(demo.url, { event: 'warmup', data: payload });
+    const warmup = await postBroadcast(demo.url, {
+      event: 'warmup',
+      data: payload,
+    });
     published.push(warmup.json.id);
     const baseline = (await demo.report()).rss;
     let peak = baseline;
@@ -111,7 +114,11 @@ describe('a client that stops reading (child process, 200 MB broadcast)', () => 
 
     for (const [i, reader] of readers.entries()) {
       assert.equal(reader.ended, false, `healthy client ${i} is still open`);
-      assert.deepEqual(reader.ids, published, `healthy client ${i}: every id, in order`);
+      assert.deepEqual(
+        reader.ids,
+        published,
+        `healthy client ${i}: every id, in order`,
+      );
     }
     const report = await demo.report();
     assert.equal(report.stats.dropped, 1, 'exactly the stuck client was cut');

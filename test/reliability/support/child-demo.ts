@@ -67,8 +67,14 @@ export async function startChildDemo(
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output = (output + c).slice(-20_000)));
-  child.stderr!.on('data', (c: Buffer) => (output = (output + c).slice(-20_000)));
+  child.stdout!.on(
+    'data',
+    (c: Buffer) => (output = (output + c).slice(-20_000)),
+  );
+  child.stderr!.on(
+    'data',
+    (c: Buffer) => (output = (output + c).slice(-20_000)),
+  );
   let ended = false;
   const exited = new Promise<{
     code: number | null;

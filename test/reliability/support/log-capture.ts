@@ -41,8 +41,6 @@ export class LogCapture implements LoggerService {
 
   /** Everything logged, as one text. */
   get all(): string {
-    return this.lines
-      .map((l) => `${l.level} ${l.text} ${l.extra}`)
-      .join('\n');
+    return this.lines.map((l) => `${l.level} ${l.text} ${l.extra}`).join('\n');
   }
 }

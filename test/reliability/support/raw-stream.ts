@@ -94,7 +94,9 @@ export class RawStream {
     const headers: Record<string, string> = {};
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');
-      headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      headers[line.slice(0, colon).toLowerCase()] = line
+        .slice(colon + 1)
+        .trim();
     }
     return { status: Number(lines[0].split(' ')[1]), headers };
   }
@@ -103,7 +105,11 @@ export class RawStream {
   body(): Buffer {
     const raw = Buffer.concat(this.chunks);
     const start = raw.indexOf('\r\n\r\n') + 4;
-    if (!/transfer-encoding: chunked/i.test(raw.subarray(0, start).toString('latin1'))) {
+    if (
+      !/transfer-encoding: chunked/i.test(
+        raw.subarray(0, start).toString('latin1'),
+      )
+    ) {
       return raw.subarray(start);
     }
     const parts: Buffer[] = [];

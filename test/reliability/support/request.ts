@@ -38,7 +38,10 @@ export function get(
         ended.catch(() => undefined);
         const text = () => {
           const timeout = new Promise<never>((_, fail) =>
-            setTimeout(() => fail(new Error(`${url}: body did not end`)), 5000).unref(),
+            setTimeout(
+              () => fail(new Error(`${url}: body did not end`)),
+              5000,
+            ).unref(),
           );
           return Promise.race([ended, timeout]);
         };
