@@ -75,9 +75,11 @@ describe('TypedEventSource', () => {
       });
       assert.deepEqual((await price).data, { symbol: 'ACME', price: 12.5 });
       off();
+      // Listening before publishing: the event may arrive before the answer.
+      const second = stream.once('price');
       await postBroadcast(demo.url, { event: 'note', data: 'not seen' });
       await postBroadcast(demo.url, { event: 'price', data: { price: 1 } });
-      await stream.once('price');
+      await second;
       assert.deepEqual(notes, ['plain text']);
     } finally {
       stream.close();

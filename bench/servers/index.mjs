@@ -10,7 +10,7 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 export const SERVERS = {
   raw: { label: 'raw node:http', script: here('./raw.server.mjs') },
   library: {
-    label: 'this library (demo, @SseRoute)',
+    label: 'this library (demo, @SseRoute) on Express',
     script: here('./demo.server.mjs'),
   },
   'library-fastify': {
@@ -21,6 +21,14 @@ export const SERVERS = {
   textbook: {
     label: 'textbook Nest (Subject + @Sse)',
     script: here('./textbook-nest.server.mjs'),
+  },
+  'express-floor': {
+    label: 'bare Express (raw logic)',
+    script: here('./express-floor.server.mjs'),
+  },
+  'fastify-floor': {
+    label: 'bare Fastify (raw logic)',
+    script: here('./fastify-floor.server.mjs'),
   },
   redis: {
     label: 'this library on Redis (one of several instances; needs REDIS_URL)',

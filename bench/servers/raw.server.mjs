@@ -4,21 +4,14 @@
 //   GET  /sse/broadcast   an SSE stream
 //   POST /api/broadcast   {event, data} -> the frame goes to every stream
 import { createServer } from 'node:http';
+import { BroadcastFloor } from './broadcast-floor.mjs';
 import { announceReady } from './ready.mjs';
 
-const streams = new Set();
-let seq = 0;
+const floor = new BroadcastFloor();
 
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url.startsWith('/sse/broadcast')) {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-    });
-    res.flushHeaders();
-    streams.add(res);
-    res.on('close', () => streams.delete(res));
+    floor.open(res);
     return;
   }
   if (req.method === 'POST' && req.url === '/api/broadcast') {
@@ -32,14 +25,7 @@ const server = createServer((req, res) => {
         res.writeHead(400).end();
         return;
       }
-      const id = String(++seq);
-      const data =
-        typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
-      const frame = Buffer.from(
-        `id: ${id}\nevent: ${body.event ?? 'message'}\ndata: ${data}\n\n`,
-      );
-      for (const stream of streams) stream.write(frame);
-      const answer = JSON.stringify({ ok: true, id, connected: streams.size });
+      const answer = JSON.stringify(floor.publish(body));
       res.writeHead(202, { 'Content-Type': 'application/json' }).end(answer);
     });
     return;

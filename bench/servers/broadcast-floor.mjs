@@ -1,0 +1,31 @@
+// What the raw and floor servers share: open streams in a Set, each
+// broadcast encoded once and written to every one with `res.write`.
+
+export class BroadcastFloor {
+  streams = new Set();
+  seq = 0;
+
+  /** Starts an SSE response on a raw ServerResponse and keeps it. */
+  open(res) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+    });
+    res.flushHeaders();
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
+  }
+
+  /** `{event, data}` -> one frame, written to every stream; the answer body. */
+  publish(body) {
+    const id = String(++this.seq);
+    const data =
+      typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
+    const frame = Buffer.from(
+      `id: ${id}\nevent: ${body.event ?? 'message'}\ndata: ${data}\n\n`,
+    );
+    for (const stream of this.streams) stream.write(frame);
+    return { ok: true, id, connected: this.streams.size };
+  }
+}
