@@ -65,6 +65,7 @@ export function aggregate(lines) {
     labels: Object.fromEntries(ok.map((line) => [line.target, line.label])),
     machine: ok[0]?.machine,
     runsOf,
+    metricOf: (metric, line) => METRICS[metric](line),
     stat: (cell, target, metric) =>
       spread(runsOf(cell, target).map(METRICS[metric])),
     /** The ratio target/base of each run that measured both, summarized. */

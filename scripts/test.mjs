@@ -96,9 +96,19 @@ process.exit(failedPasses || totals.failed ? 1 : 0);
 
 function runNodeTest(specFiles, env) {
   return new Promise((resolve) => {
-    const child = spawn(
+    // Some specs hold 10,000 streams: raise the open-file limit to the hard one.
+    const command = [
       process.execPath,
-      ['--test', '--test-reporter=spec', '--test-concurrency=1', ...specFiles],
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=1',
+      ...specFiles,
+    ]
+      .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
+      .join(' ');
+    const child = spawn(
+      'bash',
+      ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${command}`],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -25,7 +25,11 @@ export function parseByteSize(size: string): number {
   return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
 }
 
-/** Creates the app on the chosen platform, JSON bodies limited to `bodyLimit`. */
+/**
+ * Creates the app on the chosen platform, JSON bodies limited to `bodyLimit`.
+ * Open connections are closed with the app (streams end first, in the SSE
+ * module's shutdown hooks).
+ */
 export async function createPlatformApp(
   module: unknown,
   platform: HttpPlatform,
@@ -37,13 +41,18 @@ export async function createPlatformApp(
     const { FastifyAdapter } = await import('@nestjs/platform-fastify');
     return NestFactory.create<NestFastifyApplication>(
       module as never,
-      new FastifyAdapter({ bodyLimit: parseByteSize(bodyLimit) }),
+      new FastifyAdapter({
+        bodyLimit: parseByteSize(bodyLimit),
+        forceCloseConnections: true,
+      }),
       { logger },
     );
   }
   const app = await NestFactory.create<NestExpressApplication>(
     module as never,
-    { logger },
+    // Idle keep-alive sockets (a client's spare connection) would otherwise
+    // hold app.close() for their whole timeout.
+    { logger, forceCloseConnections: true },
   );
   app.useBodyParser('json', { limit: parseByteSize(bodyLimit) });
   return app;
