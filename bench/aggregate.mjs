@@ -4,7 +4,8 @@
 
 /** `N=1000 · 4 KB · max` */
 export function cellName({ clients, payloadBytes, mode, rate }) {
-  const size = payloadBytes >= 1024 ? `${payloadBytes / 1024} KB` : `${payloadBytes} B`;
+  const size =
+    payloadBytes >= 1024 ? `${payloadBytes / 1024} KB` : `${payloadBytes} B`;
   return `N=${clients.toLocaleString('en-US')} · ${size} · ${mode === 'rate' ? `${rate}/s` : 'max rate'}`;
 }
 
@@ -51,7 +52,8 @@ export function aggregate(lines) {
   const cells = new Map();
   for (const line of ok) {
     const key = cellKey(line);
-    if (!cells.has(key)) cells.set(key, { key, name: cellName(line), line, byTarget: new Map() });
+    if (!cells.has(key))
+      cells.set(key, { key, name: cellName(line), line, byTarget: new Map() });
     const byTarget = cells.get(key).byTarget;
     if (!byTarget.has(line.target)) byTarget.set(line.target, []);
     byTarget.get(line.target).push(line);

@@ -46,7 +46,9 @@ function panel({ x, y, width, height, title, groups, colorOf }) {
         const cx = bx + barWidth / 2;
         const y1 = top + plotHeight - (stat.min / ceiling) * plotHeight;
         const y2 = top + plotHeight - (stat.max / ceiling) * plotHeight;
-        out.push(`<line x1="${cx}" y1="${y1}" x2="${cx}" y2="${y2}" stroke="#111827"/>`);
+        out.push(
+          `<line x1="${cx}" y1="${y1}" x2="${cx}" y2="${y2}" stroke="#111827"/>`,
+        );
       }
       out.push(
         `<text x="${bx + barWidth / 2}" y="${by - 4}" font-size="9" text-anchor="middle">${label(stat.median)}</text>`,
@@ -78,8 +80,11 @@ export function drawChart(agg) {
       .filter((bar) => bar.stat),
   });
   const maxRate = agg.cells.filter((c) => c.line.mode === 'max');
-  const byClients = (clients) => maxRate.filter((c) => c.line.clients === clients);
-  const sizes = [...new Set(maxRate.map((c) => c.line.clients))].sort((a, b) => a - b);
+  const byClients = (clients) =>
+    maxRate.filter((c) => c.line.clients === clients);
+  const sizes = [...new Set(maxRate.map((c) => c.line.clients))].sort(
+    (a, b) => a - b,
+  );
   const largest = sizes[sizes.length - 1];
   const rate = agg.cells.filter((c) => c.line.mode === 'rate');
 
@@ -92,15 +97,29 @@ export function drawChart(agg) {
     },
     {
       title: 'Memory per connection (KB)',
-      groups: sizes.map((n) => groupOf(byClients(n), `N=${n.toLocaleString('en-US')}`, 'mem')),
+      groups: sizes.map((n) =>
+        groupOf(byClients(n), `N=${n.toLocaleString('en-US')}`, 'mem'),
+      ),
     },
     {
-      title: rate.length ? `p99 latency, ${rate[0].line.rate} broadcasts/s (ms)` : 'p99 latency (ms)',
+      title: rate.length
+        ? `p99 latency, ${rate[0].line.rate} broadcasts/s (ms)`
+        : 'p99 latency (ms)',
       groups: rate.map((c) => groupOf([c], c.name, 'p99')),
     },
     {
-      title: largest ? `Opening ${largest.toLocaleString('en-US')} connections (ms)` : 'Connect time (ms)',
-      groups: largest ? [groupOf(byClients(largest), `N=${largest.toLocaleString('en-US')}`, 'connect')] : [],
+      title: largest
+        ? `Opening ${largest.toLocaleString('en-US')} connections (ms)`
+        : 'Connect time (ms)',
+      groups: largest
+        ? [
+            groupOf(
+              byClients(largest),
+              `N=${largest.toLocaleString('en-US')}`,
+              'connect',
+            ),
+          ]
+        : [],
     },
   ];
   const width = 980;
@@ -120,11 +139,27 @@ export function drawChart(agg) {
     );
     lx += 17 + text.length * 5.6 + 18;
   }
-  out.push(panel({ x: 10, y: legendHeight, width: width - 20, height: wide, ...panels[0], colorOf }));
+  out.push(
+    panel({
+      x: 10,
+      y: legendHeight,
+      width: width - 20,
+      height: wide,
+      ...panels[0],
+      colorOf,
+    }),
+  );
   const third = (width - 40) / 3;
   panels.slice(1).forEach((p, i) => {
     out.push(
-      panel({ x: 10 + i * (third + 10), y: legendHeight + wide + 10, width: third, height: small, ...p, colorOf }),
+      panel({
+        x: 10 + i * (third + 10),
+        y: legendHeight + wide + 10,
+        width: third,
+        height: small,
+        ...p,
+        colorOf,
+      }),
     );
   });
   out.push(
@@ -133,5 +168,3 @@ export function drawChart(agg) {
   );
   return out.join('\n') + '\n';
 }
-
-

@@ -115,7 +115,8 @@ export class ClientPool {
           }
           this.scan(index, buf, end, at);
           const rest = end + FRAME_END.length;
-          tail = rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;
+          tail =
+            rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;
         });
         res.once('close', () => {
           if (!this.closing) this.closedEarly++;

@@ -20,7 +20,10 @@ const GOALS = [
     [100, 4096].map((payloadBytes) => ({
       title: `CPU per delivery, N=${clients.toLocaleString('en-US')}, ${payloadBytes === 100 ? '100 B' : '4 KB'}`,
       metric: 'cpu',
-      where: (c) => c.line.mode === 'max' && c.line.clients === clients && c.line.payloadBytes === payloadBytes,
+      where: (c) =>
+        c.line.mode === 'max' &&
+        c.line.clients === clients &&
+        c.line.payloadBytes === payloadBytes,
       limit: 1.25,
     })),
   ),
@@ -31,7 +34,7 @@ const GOALS = [
     limit: 1.5,
   },
   {
-    title: 'p99 latency at a fixed rate',  // named after its cell below
+    title: 'p99 latency at a fixed rate', // named after its cell below
     metric: 'p99',
     where: (c) => c.line.mode === 'rate',
     limit: 1.2,
@@ -86,7 +89,10 @@ export function markdownReport(agg) {
         });
         if (ratios.length === 0) return '–';
         const merged = {
-          median: ratios.length === 1 ? ratios[0].median : Math.max(...ratios.map((r) => r.median)),
+          median:
+            ratios.length === 1
+              ? ratios[0].median
+              : Math.max(...ratios.map((r) => r.median)),
           min: Math.min(...ratios.map((r) => r.min)),
           max: Math.max(...ratios.map((r) => r.max)),
           n: Math.max(...ratios.map((r) => r.n)),
@@ -98,11 +104,17 @@ export function markdownReport(agg) {
       out.push(`| ${title} | ≤ ${goal.limit}× | ${row.join(' | ')} |`);
     }
     const lossless = libraries.map((target) =>
-      agg.cells.every((cell) => agg.runsOf(cell, target).length === 0 || agg.lossless(cell, target))
+      agg.cells.every(
+        (cell) =>
+          agg.runsOf(cell, target).length === 0 || agg.lossless(cell, target),
+      )
         ? 'none ✅'
         : 'some ❌',
     );
-    out.push(`| lost, duplicated or reordered events | none | ${lossless.join(' | ')} |`, '');
+    out.push(
+      `| lost, duplicated or reordered events | none | ${lossless.join(' | ')} |`,
+      '',
+    );
   }
 
   for (const cell of agg.cells) {
@@ -116,7 +128,9 @@ export function markdownReport(agg) {
       if (runsHere.length === 0) continue;
       const s = (metric) => agg.stat(cell, target, metric);
       const vs = (base, metric) =>
-        target === base || !cell.byTarget.has(base) ? '' : times(agg.ratio(cell, target, base, metric));
+        target === base || !cell.byTarget.has(base)
+          ? ''
+          : times(agg.ratio(cell, target, base, metric));
       const delivered = runsHere.reduce((sum, r) => sum + r.delivered, 0);
       const expected = runsHere.reduce((sum, r) => sum + r.expected, 0);
       const gaps = runsHere.reduce((sum, r) => sum + r.gaps, 0);
@@ -129,7 +143,8 @@ export function markdownReport(agg) {
   }
   if (agg.failures.length > 0) {
     out.push('Failed runs:', '');
-    for (const f of agg.failures) out.push(`- ${f.runId} cell ${f.cell} ${f.target}: ${f.error}`);
+    for (const f of agg.failures)
+      out.push(`- ${f.runId} cell ${f.cell} ${f.target}: ${f.error}`);
     out.push('');
   }
   return out.join('\n');
@@ -158,7 +173,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     options: { out: { type: 'string' } },
   });
   if (positionals.length === 0 || !values.out) {
-    console.error('usage: node bench/report.mjs <results.jsonl>... --out <path without extension>');
+    console.error(
+      'usage: node bench/report.mjs <results.jsonl>... --out <path without extension>',
+    );
     process.exit(2);
   }
   const written = writeReport(positionals, values.out);

@@ -4,7 +4,7 @@
 // minutes apart. Writes bench/results/<stamp>.jsonl (one line per run), and
 // <stamp>.md / <stamp>.svg from it.
 //
-//   npm run bench                        the full matrix (~10 min)
+//   npm run bench                        the full matrix (~6 min)
 //   npm run bench -- --quick             a smoke run (< 1 min)
 //   npm run bench -- --targets raw,library --no-build
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeReport } from './report.mjs';
 import { spawnWithFdLimit, stopProcess } from './servers/index.mjs';
-import { DEFAULT_TARGETS, TARGETS } from './targets.mjs';
+import { DEFAULT_TARGETS, QUICK_TARGETS, TARGETS } from './targets.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
@@ -34,10 +34,11 @@ const FULL_MATRIX = [
   { clients: 1000, payloadBytes: 100, broadcasts: 200, rate: 20 },
 ];
 
+const QUICK = { warmupClients: 100, warmup: 5, settleMs: 300 };
 const QUICK_MATRIX = [
-  { clients: 1000, payloadBytes: 100, broadcasts: 40, warmupClients: 200 },
-  { clients: 1000, payloadBytes: 4096, broadcasts: 20, warmupClients: 200 },
-  { clients: 200, payloadBytes: 100, broadcasts: 40, rate: 20, warmupClients: 100 },
+  { ...QUICK, clients: 1000, payloadBytes: 100, broadcasts: 40 },
+  { ...QUICK, clients: 1000, payloadBytes: 4096, broadcasts: 20 },
+  { ...QUICK, clients: 200, payloadBytes: 100, broadcasts: 30, rate: 20 },
 ];
 
 /** A run that takes longer than this is killed and recorded as failed. */
@@ -52,7 +53,11 @@ const { values: args } = parseArgs({
   },
 });
 
-const targets = args.targets ? args.targets.split(',') : DEFAULT_TARGETS;
+const targets = args.targets
+  ? args.targets.split(',')
+  : args.quick
+    ? QUICK_TARGETS
+    : DEFAULT_TARGETS;
 for (const name of targets) {
   if (!TARGETS[name]) throw new Error(`Unknown target "${name}"`);
 }
@@ -76,7 +81,9 @@ const machine = {
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
-  fdLimit: execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim(),
+  fdLimit: execFileSync('bash', ['-c', 'ulimit -Hn'], {
+    encoding: 'utf8',
+  }).trim(),
 };
 const largest = Math.max(...matrix.map((cell) => cell.clients));
 if (Number(machine.fdLimit) < largest + 1000) {

@@ -30,5 +30,18 @@ export const TARGETS = {
   'fastify-floor': singleServer('fastify-floor'),
 };
 
-/** Run by `npm run bench` unless `--targets` says otherwise. */
-export const DEFAULT_TARGETS = ['raw', 'library', 'library-fastify', 'textbook'];
+/**
+ * Run by `npm run bench` unless `--targets` says otherwise. The bare Express
+ * and Fastify servers show what the platform itself costs.
+ */
+export const DEFAULT_TARGETS = [
+  'raw',
+  'library',
+  'library-fastify',
+  'textbook',
+  'express-floor',
+  'fastify-floor',
+];
+
+/** Run by `npm run bench -- --quick`. */
+export const QUICK_TARGETS = ['raw', 'library', 'library-fastify', 'textbook'];

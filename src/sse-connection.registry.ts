@@ -151,6 +151,8 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     // exception filters.
     let commit: NodeJS.Immediate | undefined;
     onHandlerReturned(response, () => {
+      // Most streams sent a frame already (and with it the headers).
+      if (handedOff) return;
       commit = setImmediate(() => {
         commit = undefined;
         connection.commit();

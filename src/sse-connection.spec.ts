@@ -72,7 +72,7 @@ const GET_1_0 = 'GET / HTTP/1.0\r\n\r\n';
  */
 function decodeChunked(raw: Buffer) {
   const headerEnd = raw.indexOf('\r\n\r\n');
-  assert.ok(headerEnd > 0, 'a header block');
+  if (headerEnd < 0) return { head: '', chunks: [], complete: false };
   const head = raw.subarray(0, headerEnd).toString('latin1');
   const chunks: Buffer[] = [];
   let at = headerEnd + 4;
@@ -192,9 +192,7 @@ describe('SseConnection on a real loopback server', () => {
 
   it('still goes through a write() that middleware wrapped (compression, loggers)', async () => {
     const wrapped = sseServer(4 * 1024 * 1024, (response) => {
-      const write = response.write.bind(response) as (
-        chunk: Buffer,
-      ) => boolean;
+      const write = response.write.bind(response) as (chunk: Buffer) => boolean;
       const seen: Buffer[] = [];
       (response as unknown as { seen: Buffer[] }).seen = seen;
       response.write = ((chunk: Buffer) => {
@@ -236,10 +234,7 @@ describe('SseConnection backpressure: a client that stops reading', () => {
       served.connection.write(frame);
       writes++;
       if (served.connection.isOpen) {
-        mostBuffered = Math.max(
-          mostBuffered,
-          served.response.writableLength,
-        );
+        mostBuffered = Math.max(mostBuffered, served.response.writableLength);
       }
       if (writes % 16 === 0) await nextTurn();
     }

@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
+import { tap } from 'rxjs';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
 import { SseConnectionRegistry } from './sse-connection.registry.js';
 import type { SseFrame } from './sse-frame.js';
@@ -17,6 +18,8 @@ import type { SseMessage } from './sse-message.js';
 type Raw<T> = T | { raw: T };
 type FrameworkResponse = Raw<ServerResponse> & {
   getHeaders?: () => Record<string, unknown>;
+  /** Fastify: the handler answers by itself (`reply.raw`). */
+  hijack?: () => unknown;
 };
 const raw = <T>(value: Raw<T>): T =>
   typeof value === 'object' && value !== null && 'raw' in value
@@ -59,7 +62,7 @@ export class SseResponseInterceptor implements NestInterceptor {
     const rawResponse = raw(response);
     const request = http.getRequest<Raw<IncomingMessage> & { ip?: unknown }>();
     const chain = next.handle() as Observable<SseFrame | SseMessage>;
-    return this.connections.serve(
+    const served = this.connections.serve(
       isInnermost(context.getHandler())
         ? handedOverResult(rawResponse, chain)
         : chain,
@@ -72,5 +75,11 @@ export class SseResponseInterceptor implements NestInterceptor {
         ? request.ip
         : undefined,
     );
+    // Fastify's reply is a thenable that Nest's route handler returns, so
+    // the request pipeline would wait for the stream to end: once the stream
+    // is handed over, the reply is Fastify's no more.
+    return typeof response.hijack === 'function'
+      ? served.pipe(tap(() => response.hijack!()))
+      : served;
   }
 }
