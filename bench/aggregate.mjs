@@ -59,6 +59,15 @@ export function aggregate(lines) {
     byTarget.get(line.target).push(line);
   }
   const runsOf = (cell, target) => cell.byTarget.get(target) ?? [];
+  /** target/base in each run that measured both. */
+  const ratios = (cell, target, base, metric) => {
+    const baseByRun = new Map(
+      runsOf(cell, base).map((line) => [line.runId, METRICS[metric](line)]),
+    );
+    return runsOf(cell, target)
+      .filter((line) => baseByRun.get(line.runId) > 0)
+      .map((line) => METRICS[metric](line) / baseByRun.get(line.runId));
+  };
   return {
     cells: [...cells.values()],
     runIds: [...new Set(ok.map((line) => line.runId))],
@@ -71,16 +80,9 @@ export function aggregate(lines) {
     stat: (cell, target, metric) =>
       spread(runsOf(cell, target).map(METRICS[metric])),
     /** The ratio target/base of each run that measured both, summarized. */
-    ratio(cell, target, base, metric) {
-      const baseByRun = new Map(
-        runsOf(cell, base).map((line) => [line.runId, METRICS[metric](line)]),
-      );
-      return spread(
-        runsOf(cell, target)
-          .filter((line) => baseByRun.get(line.runId) > 0)
-          .map((line) => METRICS[metric](line) / baseByRun.get(line.runId)),
-      );
-    },
+    ratio: (cell, target, base, metric) =>
+      spread(ratios(cell, target, base, metric)),
+    ratios,
     /** Every run delivered everything once, in order. */
     lossless(cell, target) {
       return runsOf(cell, target).every(

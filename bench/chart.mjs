@@ -51,7 +51,7 @@ function panel({ x, y, width, height, title, groups, colorOf }) {
         );
       }
       out.push(
-        `<text x="${bx + barWidth / 2}" y="${by - 4}" font-size="9" text-anchor="middle">${label(stat.median)}</text>`,
+        `<text x="${bx + barWidth / 2}" y="${by - 4}" font-size="${barWidth < 24 ? 7 : 9}" text-anchor="middle">${label(stat.median)}</text>`,
       );
     });
     out.push(
@@ -97,9 +97,12 @@ export function drawChart(agg) {
     },
     {
       title: 'Memory per connection (KB)',
-      groups: sizes.map((n) =>
-        groupOf(byClients(n), `N=${n.toLocaleString('en-US')}`, 'mem'),
-      ),
+      // Below 1,000 clients the growth is within RSS noise.
+      groups: sizes
+        .filter((n) => n >= 1000)
+        .map((n) =>
+          groupOf(byClients(n), `N=${n.toLocaleString('en-US')}`, 'mem'),
+        ),
     },
     {
       title: rate.length
@@ -123,22 +126,31 @@ export function drawChart(agg) {
     },
   ];
   const width = 980;
-  const legendHeight = 34;
   const wide = 300;
   const small = 250;
+  // The legend wraps onto as many rows as it needs.
+  const legend = [];
+  let lx = 10;
+  let ly = 10;
+  for (const target of agg.targets) {
+    const text = agg.labels[target] ?? target;
+    const itemWidth = 17 + text.length * 5.6 + 18;
+    if (lx > 10 && lx + itemWidth > width - 10) {
+      lx = 10;
+      ly += 18;
+    }
+    legend.push(
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${colorOf(target)}"/>`,
+      `<text x="${lx + 17}" y="${ly + 10}" font-size="11">${escape(text)}</text>`,
+    );
+    lx += itemWidth;
+  }
+  const legendHeight = ly + 24;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${legendHeight + wide + small + 30}" font-family="system-ui, sans-serif" fill="#111827">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    ...legend,
   ];
-  let lx = 10;
-  for (const target of agg.targets) {
-    const text = agg.labels[target] ?? target;
-    out.push(
-      `<rect x="${lx}" y="10" width="12" height="12" fill="${colorOf(target)}"/>`,
-      `<text x="${lx + 17}" y="20" font-size="11">${escape(text)}</text>`,
-    );
-    lx += 17 + text.length * 5.6 + 18;
-  }
   out.push(
     panel({
       x: 10,
