@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastClient } from './broadcast-client.js';
 import type { BroadcastStats } from './broadcast-stats.js';
 import { TooManyClientsError } from './errors/too-many-clients.error.js';
+import { KeepAliveTimer } from './keep-alive-timer.js';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
 import type { BroadcastMessage, StoredEvent } from './sse-event.js';
 import { SseConnectionRegistry } from './sse-connection.registry.js';
@@ -64,7 +65,11 @@ export class BroadcastService
   private readonly subscription: Subscription;
   /** The id of the newest event seen, handed to new clients as their position. */
   private latestId: string | undefined;
-  private keepAlive: NodeJS.Timeout | undefined;
+  /**
+   * One timer for all broadcast streams: the same comment frame to each,
+   * part of the stream itself so it also flows under Nest's own `@Sse()`.
+   */
+  private readonly keepAlive: KeepAliveTimer;
   private published = 0;
   private delivered = 0;
   private replayed = 0;
@@ -77,6 +82,9 @@ export class BroadcastService
     private readonly options: ResolvedSseOptions,
     @Optional() private readonly connections?: SseConnectionRegistry,
   ) {
+    this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
+      for (const client of this.clients) client.send(frame);
+    });
     this.subscription = transport.events$.subscribe((event) =>
       this.deliver(event),
     );
@@ -177,7 +185,7 @@ export class BroadcastService
    */
   onModuleDestroy(): void {
     this.subscription.unsubscribe();
-    this.stopKeepAlive();
+    this.keepAlive.stop();
     const { retryMs, shutdownRetrySpreadMs } = this.options;
     for (const client of [...this.clients]) {
       client.send(
@@ -195,25 +203,6 @@ export class BroadcastService
    */
   beforeApplicationShutdown(): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, 20));
-  }
-
-  /**
-   * One timer for all broadcast streams: the same comment frame to each,
-   * part of the stream itself so it also flows under Nest's own `@Sse()`.
-   */
-  private startKeepAlive(): void {
-    const seconds = this.options.keepAliveSeconds;
-    if (this.keepAlive || seconds <= 0) return;
-    this.keepAlive = setInterval(() => {
-      const frame = SseFrame.comment(`keep-alive ${new Date().toISOString()}`);
-      for (const client of this.clients) client.send(frame);
-    }, seconds * 1000);
-    this.keepAlive.unref();
-  }
-
-  private stopKeepAlive(): void {
-    clearInterval(this.keepAlive);
-    this.keepAlive = undefined;
   }
 
   private deliver(event: StoredEvent): void {
@@ -262,7 +251,7 @@ export class BroadcastService
 
   private add(client: BroadcastClient): void {
     this.clients.add(client);
-    this.startKeepAlive();
+    this.keepAlive.start();
     for (const channel of client.channels) {
       let members = this.byChannel.get(channel);
       if (!members) this.byChannel.set(channel, (members = new Set()));
@@ -280,7 +269,7 @@ export class BroadcastService
 
   private remove(client: BroadcastClient): void {
     if (!this.clients.delete(client)) return;
-    if (this.clients.size === 0) this.stopKeepAlive();
+    if (this.clients.size === 0) this.keepAlive.stop();
     for (const channel of client.channels) {
       const members = this.byChannel.get(channel);
       members?.delete(client);

@@ -5,6 +5,7 @@ import type { Observable, Subscriber, Subscription, TeardownLogic } from 'rxjs';
 import { Observable as RxObservable } from 'rxjs';
 import { ClientAddressLimit } from './client-address-limit.js';
 import { TooManyClientsFromAddressError } from './errors/too-many-clients-from-address.error.js';
+import { KeepAliveTimer } from './keep-alive-timer.js';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
 import { applyRetryAfter } from './retry-after.js';
 import { shutdownRetryFrame } from './shutdown-retry.js';
@@ -32,7 +33,8 @@ export interface SseConnectionStats {
 export class SseConnectionRegistry implements OnModuleDestroy {
   private readonly logger = new Logger('SseConnections');
   private readonly connections = new Set<SseConnection>();
-  private keepAlive: NodeJS.Timeout | undefined;
+  /** Broadcast streams carry their own keep-alive; this covers the others. */
+  private readonly keepAlive: KeepAliveTimer;
   private opened = 0;
   private dropped = 0;
   private shuttingDown = false;
@@ -40,6 +42,9 @@ export class SseConnectionRegistry implements OnModuleDestroy {
 
   constructor(private readonly options: ResolvedSseOptions) {
     this.addresses = new ClientAddressLimit(options.maxClientsPerIp);
+    this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
+      for (const connection of this.connections) connection.keepAlive(frame);
+    });
   }
 
   get stats(): SseConnectionStats {
@@ -136,7 +141,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
           this.dropped++;
           this.logger.warn('Dropped an SSE client that stopped reading');
         }
-        if (this.connections.size === 0) this.stopKeepAlive();
+        if (this.connections.size === 0) this.keepAlive.stop();
         inner?.unsubscribe();
         done();
       },
@@ -161,7 +166,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
     });
     this.connections.add(connection);
     this.opened++;
-    this.startKeepAlive();
+    this.keepAlive.start();
     inner = source.subscribe({
       next: (item) => {
         connection.write(item);
@@ -196,28 +201,12 @@ export class SseConnectionRegistry implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.shuttingDown = true;
-    this.stopKeepAlive();
+    this.keepAlive.stop();
     // Broadcast streams already got theirs from BroadcastService; end() of a
     // closed connection does nothing.
     const { retryMs, shutdownRetrySpreadMs } = this.options;
     for (const connection of [...this.connections]) {
       connection.end(shutdownRetryFrame(retryMs, shutdownRetrySpreadMs));
     }
-  }
-
-  private startKeepAlive(): void {
-    const seconds = this.options.keepAliveSeconds;
-    if (this.keepAlive || seconds <= 0) return;
-    this.keepAlive = setInterval(() => {
-      const frame = SseFrame.comment(`keep-alive ${new Date().toISOString()}`);
-      // Broadcast streams carry their own keep-alive; this covers the others.
-      for (const connection of this.connections) connection.keepAlive(frame);
-    }, seconds * 1000);
-    this.keepAlive.unref();
-  }
-
-  private stopKeepAlive(): void {
-    clearInterval(this.keepAlive);
-    this.keepAlive = undefined;
   }
 }
