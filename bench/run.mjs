@@ -7,6 +7,7 @@
 //   npm run bench                        the full matrix (~6 min)
 //   npm run bench -- --quick             a smoke run (< 1 min)
 //   npm run bench -- --targets raw,library --no-build
+//   npm run bench -- --cells 4,5         only these cells of the matrix (0-based)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     targets: { type: 'string' },
+    cells: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string', default: here('./results') },
   },
@@ -61,7 +63,15 @@ const targets = args.targets
 for (const name of targets) {
   if (!TARGETS[name]) throw new Error(`Unknown target "${name}"`);
 }
-const matrix = args.quick ? QUICK_MATRIX : FULL_MATRIX;
+const fullMatrix = args.quick ? QUICK_MATRIX : FULL_MATRIX;
+const matrix = args.cells
+  ? args.cells.split(',').map((index) => {
+      const cell = fullMatrix[Number(index)];
+      if (!cell)
+        throw new Error(`No cell ${index} (0-${fullMatrix.length - 1})`);
+      return cell;
+    })
+  : fullMatrix;
 
 if (!args['no-build']) {
   console.log('Building the library and demo (tsc -p tsconfig.build.json)...');

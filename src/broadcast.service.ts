@@ -257,9 +257,12 @@ export class BroadcastService
       if (!members) this.byChannel.set(channel, (members = new Set()));
       members.add(client);
     }
-    this.logger.debug(
-      `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
-    );
+    // Built only when printed: this runs on every connect.
+    if (Logger.isLevelEnabled('debug')) {
+      this.logger.debug(
+        `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
+      );
+    }
     this.changes.next({
       type: 'connect',
       clientId: client.id,
@@ -275,9 +278,11 @@ export class BroadcastService
       members?.delete(client);
       if (members?.size === 0) this.byChannel.delete(channel);
     }
-    this.logger.debug(
-      `Client ${client.id} disconnected (${this.clients.size} open)`,
-    );
+    if (Logger.isLevelEnabled('debug')) {
+      this.logger.debug(
+        `Client ${client.id} disconnected (${this.clients.size} open)`,
+      );
+    }
     this.changes.next({
       type: 'disconnect',
       clientId: client.id,

@@ -8,6 +8,7 @@ import { TooManyClientsFromAddressError } from './errors/too-many-clients-from-a
 import { KeepAliveTimer } from './keep-alive-timer.js';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
 import { applyRetryAfter } from './retry-after.js';
+import { releaseRoutingLeftovers } from './routing-leftovers.js';
 import { shutdownRetryFrame } from './shutdown-retry.js';
 import { SseConnection } from './sse-connection.js';
 import { SseFrame } from './sse-frame.js';
@@ -129,6 +130,7 @@ export class SseConnectionRegistry implements OnModuleDestroy {
       if (handedOff) return;
       handedOff = true;
       done();
+      releaseRoutingLeftovers(request);
     };
     const connection = new SseConnection(
       request,

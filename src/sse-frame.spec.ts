@@ -94,6 +94,15 @@ describe('SseFrame (wire encoding)', () => {
     assert.equal(SseFrame.from({ data: [1, 'a'] }).data, '[1,"a"]');
   });
 
+  it('writes JSON on one data line, line breaks in strings escaped', () => {
+    const withToJson = { toJSON: () => 'a\nb\r\nc' };
+    for (const data of [{ text: 'one\ntwo\rthree' }, withToJson, ['x\n']]) {
+      const wire = text(SseFrame.from({ data }));
+      assert.equal(wire, `data: ${JSON.stringify(data)}\n\n`);
+      assert.equal(wire.split('\n').length, 3);
+    }
+  });
+
   it('is UTF-8 on the wire', () => {
     const frame = SseFrame.from({ data: 'héllo € 😀 日本' });
     assert.deepEqual(

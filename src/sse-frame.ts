@@ -45,7 +45,13 @@ export class SseFrame {
       text += `event: ${checkField('event', type)}\n`;
     }
     if (retry !== undefined) text += `retry: ${checkRetry(retry)}\n`;
-    if (data !== undefined) text += encodeDataLines(data);
+    if (data !== undefined) {
+      // JSON text is one line (JSON.stringify escapes line breaks).
+      text +=
+        typeof message.data === 'string'
+          ? encodeDataLines(data)
+          : `data: ${data}\n`;
+    }
     text += '\n';
     return new SseFrame(Buffer.from(text, 'utf8'), data, type, id, retry);
   }
@@ -99,28 +105,28 @@ export function serializeData(data: unknown): string {
   if (data === undefined) {
     throw new InvalidSseFieldError('data', SseMessages.undefinedData);
   }
-  let text: string | undefined;
   if (typeof data === 'string') {
-    text = data;
-  } else {
-    try {
-      text = JSON.stringify(data);
-    } catch (err) {
-      throw new InvalidSseFieldError(
-        'data',
-        SseMessages.unserializableData((err as Error).message),
-      );
+    if (!data.isWellFormed()) {
+      throw new InvalidSseFieldError('data', SseMessages.notWellFormed);
     }
-    if (text === undefined) {
-      throw new InvalidSseFieldError(
-        'data',
-        SseMessages.unserializableData(`a ${typeof data} is not JSON`),
-      );
-    }
+    return data;
   }
-  if (!text.isWellFormed()) {
-    throw new InvalidSseFieldError('data', SseMessages.notWellFormed);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(data);
+  } catch (err) {
+    throw new InvalidSseFieldError(
+      'data',
+      SseMessages.unserializableData((err as Error).message),
+    );
   }
+  if (text === undefined) {
+    throw new InvalidSseFieldError(
+      'data',
+      SseMessages.unserializableData(`a ${typeof data} is not JSON`),
+    );
+  }
+  // JSON.stringify escapes lone surrogates: its output is well formed.
   return text;
 }
 

@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import { readdirSync } from 'node:fs';
+import { SseExpressAdapter } from '../../src/express/index.js';
 
 /** The Nest HTTP platforms the demo runs on. */
 export type HttpPlatform = 'express' | 'fastify';
@@ -50,6 +51,9 @@ export async function createPlatformApp(
   }
   const app = await NestFactory.create<NestExpressApplication>(
     module as never,
+    // Express whose requests share their hidden classes: less memory per
+    // open stream, less CPU per connect.
+    new SseExpressAdapter(),
     // Idle keep-alive sockets (a client's spare connection) would otherwise
     // hold app.close() for their whole timeout.
     { logger, forceCloseConnections: true },
