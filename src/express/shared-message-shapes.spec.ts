@@ -58,6 +58,15 @@ describe('sharedMessageShapes', () => {
     }
   });
 
+  it('gives the same classes for the same app, once', () => {
+    const app = express();
+    const first = sharedMessageShapes(app);
+    const request = app.request;
+    assert.equal(sharedMessageShapes(app), first);
+    assert.equal(app.request, request);
+    assert.notEqual(sharedMessageShapes(express()), first);
+  });
+
   it('lets requests share their hidden classes (plain Express gives each its own)', async () => {
     // V8's %HaveSameMap, in a child started with --allow-natives-syntax.
     const script = `

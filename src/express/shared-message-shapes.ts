@@ -7,6 +7,9 @@ export interface MessageClasses {
   ServerResponse: typeof ServerResponse;
 }
 
+/** The classes made for each app. */
+const classesOf = new WeakMap<Express, MessageClasses>();
+
 /**
  * Request and response classes whose instances start out with the
  * prototypes Express gives them, for `http.createServer(classes, app)`.
@@ -24,6 +27,10 @@ export interface MessageClasses {
  * later, still applies.
  */
 export function sharedMessageShapes(app: Express): MessageClasses {
+  // Once per app: a second pair would leave the first pair's instances with
+  // a prototype that Express swaps again.
+  const known = classesOf.get(app);
+  if (known) return known;
   class ExpressIncomingMessage extends IncomingMessage {}
   Object.setPrototypeOf(ExpressIncomingMessage.prototype, app.request);
   app.request = ExpressIncomingMessage.prototype as Express['request'];
@@ -32,9 +39,11 @@ export function sharedMessageShapes(app: Express): MessageClasses {
   Object.setPrototypeOf(ExpressServerResponse.prototype, app.response);
   app.response = ExpressServerResponse.prototype as Express['response'];
 
-  return {
+  const classes: MessageClasses = {
     IncomingMessage: ExpressIncomingMessage,
     // A plain subclass: ServerResponse's generic request type does not carry over.
     ServerResponse: ExpressServerResponse as typeof ServerResponse,
   };
+  classesOf.set(app, classes);
+  return classes;
 }
