@@ -9,44 +9,30 @@
 // prints one JSON object: both runs and the ratios Redis / in-memory.
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load-generator.mjs';
-import { startServer } from './servers/index.mjs';
-import { startRedisServer } from './servers/redis-server.mjs';
+import { TARGETS } from './targets.mjs';
 
 const ratio = (redis, memory) =>
   redis === null || !memory ? null : Number((redis / memory).toFixed(2));
 
+/** Starts a target of `targets.mjs`, runs the load against it, stops it. */
+async function measure(target, options) {
+  const running = await target.start();
+  try {
+    return await runLoad({
+      ...options,
+      streamUrls: running.streamUrls,
+      publishUrl: running.publishUrl,
+      serverPids: running.pids,
+    });
+  } finally {
+    await running.stop();
+  }
+}
+
 /** Runs both scenarios with the same load options (see load-generator.mjs). */
 export async function runRedisBackplane(options = {}) {
-  const memory = await startServer('library');
-  let inMemory;
-  try {
-    inMemory = await runLoad({
-      ...options,
-      streamUrls: [`${memory.baseUrl}/sse/broadcast`],
-      publishUrl: `${memory.baseUrl}/api/broadcast`,
-      serverPids: [memory.pid],
-    });
-  } finally {
-    await memory.stop();
-  }
-
-  const redis = await startRedisServer();
-  const instances = [];
-  let twoInstances;
-  try {
-    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench:' };
-    instances.push(await startServer('redis', { env }));
-    instances.push(await startServer('redis', { env }));
-    twoInstances = await runLoad({
-      ...options,
-      streamUrls: instances.map((i) => `${i.baseUrl}/sse/broadcast`),
-      publishUrl: `${instances[0].baseUrl}/api/broadcast`,
-      serverPids: [...instances.map((i) => i.pid), redis.pid],
-    });
-  } finally {
-    await Promise.all(instances.map((i) => i.stop()));
-    await redis.stop();
-  }
+  const inMemory = await measure(TARGETS.library, options);
+  const twoInstances = await measure(TARGETS['redis-pair'], options);
 
   return {
     scenario: 'redis-backplane',
