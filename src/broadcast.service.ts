@@ -257,17 +257,20 @@ export class BroadcastService
       if (!members) this.byChannel.set(channel, (members = new Set()));
       members.add(client);
     }
-    // Built only when printed: this runs on every connect.
-    if (Logger.isLevelEnabled('debug')) {
-      this.logger.debug(
+    this.debug(
+      () =>
         `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
-      );
-    }
+    );
     this.changes.next({
       type: 'connect',
       clientId: client.id,
       channels: client.channels,
     });
+  }
+
+  /** A debug line, built only when debug logging is on (it runs per connect). */
+  private debug(message: () => string): void {
+    if (Logger.isLevelEnabled('debug')) this.logger.debug(message());
   }
 
   private remove(client: BroadcastClient): void {
@@ -278,11 +281,9 @@ export class BroadcastService
       members?.delete(client);
       if (members?.size === 0) this.byChannel.delete(channel);
     }
-    if (Logger.isLevelEnabled('debug')) {
-      this.logger.debug(
-        `Client ${client.id} disconnected (${this.clients.size} open)`,
-      );
-    }
+    this.debug(
+      () => `Client ${client.id} disconnected (${this.clients.size} open)`,
+    );
     this.changes.next({
       type: 'disconnect',
       clientId: client.id,

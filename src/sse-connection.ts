@@ -99,9 +99,9 @@ export class SseConnection {
     if ((this.request.httpVersionMajor ?? 1) < 2)
       res.setHeader('Connection', 'keep-alive');
     res.removeHeader('Content-Length');
-    // Node's HTTP server turns Nagle's algorithm off for every connection
-    // (`noDelay`, on by default): frames go out as they are written.
     res.statusCode = 200;
+    // No setNoDelay: Node's HTTP server turns Nagle's algorithm off for every
+    // connection (`noDelay`, on by default), so frames go out as written.
     return true;
   }
 

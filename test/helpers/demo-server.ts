@@ -9,18 +9,24 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
-/** Starts the demo app on a free loopback port. */
-export async function startDemo(
+/** The demo's config in tests: loopback, a free port, the platform of `HTTP_ADAPTER`. */
+export function testDemoConfig(
   overrides: Partial<DemoConfig> = {},
-): Promise<RunningDemo> {
-  const config: DemoConfig = {
+): DemoConfig {
+  return {
     port: 0,
     host: '127.0.0.1',
     platform: (process.env.HTTP_ADAPTER as DemoConfig['platform']) || 'express',
     bodyLimit: '1mb',
     ...overrides,
   };
-  const app = await createDemoApp(config);
+}
+
+/** Starts the demo app on a free loopback port. */
+export async function startDemo(
+  overrides: Partial<DemoConfig> = {},
+): Promise<RunningDemo> {
+  const app = await createDemoApp(testDemoConfig(overrides));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };

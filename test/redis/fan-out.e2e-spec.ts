@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
 import { http, postBroadcast } from '../helpers/http.js';
-import { RedisServer } from '../helpers/redis-server.js';
+import { DemosOnRedis } from '../helpers/demos-on-redis.js';
 import { SseReader } from '../helpers/sse-reader.js';
 
 /** The events after `connected`, as [event, id, data]. */
@@ -13,10 +12,10 @@ const received = (reader: SseReader) =>
     .map((e) => [e.event, e.id, e.data]);
 
 describe('Redis transport: two instances on one Redis', () => {
-  let redis: RedisServer;
+  let demos: DemosOnRedis;
   let a: RunningDemo;
   let b: RunningDemo;
-  const readers: SseReader[] = [];
+  let readers: SseReader[];
   const open = async (url: string) => {
     const reader = await SseReader.open(url);
     readers.push(reader);
@@ -26,16 +25,14 @@ describe('Redis transport: two instances on one Redis', () => {
   };
 
   before(async () => {
-    redis = await RedisServer.start();
-    a = await startDemo({ redisUrl: redis.url, redisKeyPrefix: 'fan-out:' });
-    b = await startDemo({ redisUrl: redis.url, redisKeyPrefix: 'fan-out:' });
+    const config = { redisKeyPrefix: 'fan-out:' };
+    demos = await DemosOnRedis.start(config, config);
+    ({
+      readers,
+      apps: [a, b],
+    } = demos);
   });
-  after(async () => {
-    for (const reader of readers) reader.close();
-    await a?.close();
-    await b?.close();
-    await redis?.stop('SIGTERM');
-  });
+  after(() => demos?.close());
 
   it('delivers an event published on B to a client on A, with the same id on both', async () => {
     const onA = await open(`${a.url}/sse/broadcast`);
@@ -138,22 +135,22 @@ describe('Redis transport: two instances on one Redis', () => {
 });
 
 describe('Redis transport: two apps with different key prefixes on one Redis', () => {
-  let redis: RedisServer;
+  let demos: DemosOnRedis;
   let shop: RunningDemo;
   let blog: RunningDemo;
-  const readers: SseReader[] = [];
+  let readers: SseReader[];
 
   before(async () => {
-    redis = await RedisServer.start();
-    shop = await startDemo({ redisUrl: redis.url, redisKeyPrefix: 'shop:' });
-    blog = await startDemo({ redisUrl: redis.url, redisKeyPrefix: 'blog:' });
+    demos = await DemosOnRedis.start(
+      { redisKeyPrefix: 'shop:' },
+      { redisKeyPrefix: 'blog:' },
+    );
+    ({
+      readers,
+      apps: [shop, blog],
+    } = demos);
   });
-  after(async () => {
-    for (const reader of readers) reader.close();
-    await shop?.close();
-    await blog?.close();
-    await redis?.stop('SIGTERM');
-  });
+  after(() => demos?.close());
 
   it('never delivers or replays one app’s events to the other', async () => {
     const shopReader = await SseReader.open(`${shop.url}/sse/broadcast`);

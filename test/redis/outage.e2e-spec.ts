@@ -6,27 +6,27 @@ import { startDemo } from '../helpers/demo-server.js';
 import type { HttpAnswer } from '../helpers/http.js';
 import { postBroadcast } from '../helpers/http.js';
 import { RedisServer, freePort } from '../helpers/redis-server.js';
+import { DemosOnRedis } from '../helpers/demos-on-redis.js';
 import { SseReader } from '../helpers/sse-reader.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('Redis transport: redis-server killed and restarted mid-test', () => {
+  let demos: DemosOnRedis;
   let redis: RedisServer;
   let a: RunningDemo;
   let b: RunningDemo;
-  const readers: SseReader[] = [];
+  let readers: SseReader[];
 
   before(async () => {
-    redis = await RedisServer.start();
-    const config = { redisUrl: redis.url, redisKeyPrefix: 'outage:' };
-    a = await startDemo(config);
-    b = await startDemo(config);
+    const config = { redisKeyPrefix: 'outage:' };
+    demos = await DemosOnRedis.start(config, config);
+    ({
+      redis,
+      readers,
+      apps: [a, b],
+    } = demos);
   });
-  after(async () => {
-    for (const reader of readers) reader.close();
-    await a?.close();
-    await b?.close();
-    await redis?.stop('SIGTERM');
-  });
+  after(() => demos?.close());
 
   it('answers 503 while Redis is down, then resumes without restarting the app', async () => {
     const onA = await SseReader.open(`${a.url}/sse/broadcast`);
@@ -107,25 +107,24 @@ describe('Redis transport: redis-server killed and restarted mid-test', () => {
 });
 
 describe('Redis transport: subscriptions cut while Redis stays up', () => {
-  let redis: RedisServer;
+  let demos: DemosOnRedis;
   let a: RunningDemo;
   let b: RunningDemo;
   let probe: Redis;
-  const readers: SseReader[] = [];
+  let readers: SseReader[];
 
   before(async () => {
-    redis = await RedisServer.start();
-    const config = { redisUrl: redis.url, redisKeyPrefix: 'cut:' };
-    a = await startDemo(config);
-    b = await startDemo(config);
-    probe = new Redis(redis.url);
+    const config = { redisKeyPrefix: 'cut:' };
+    demos = await DemosOnRedis.start(config, config);
+    ({
+      readers,
+      apps: [a, b],
+    } = demos);
+    probe = new Redis(demos.redis.url);
   });
   after(async () => {
-    for (const reader of readers) reader.close();
     probe?.disconnect();
-    await a?.close();
-    await b?.close();
-    await redis?.stop('SIGTERM');
+    await demos?.close();
   });
 
   it('catches up from history: every accepted event arrives once, in order, without a gap notice', async () => {

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
 import { postBroadcast } from '../helpers/http.js';
-import { RedisServer } from '../helpers/redis-server.js';
+import { DemosOnRedis } from '../helpers/demos-on-redis.js';
 import { SseReader } from '../helpers/sse-reader.js';
 
 describe('Redis transport: replay on whichever instance a client lands', () => {
-  let redis: RedisServer;
+  let demos: DemosOnRedis;
   let a: RunningDemo;
   let b: RunningDemo;
-  const readers: SseReader[] = [];
+  let readers: SseReader[];
   const open = async (url: string, lastEventId?: string) => {
     const reader = await SseReader.open(
       url,
@@ -27,17 +26,14 @@ describe('Redis transport: replay on whichever instance a client lands', () => {
   };
 
   before(async () => {
-    redis = await RedisServer.start();
-    const config = { redisUrl: redis.url, redisKeyPrefix: 'replay:' };
-    a = await startDemo(config);
-    b = await startDemo(config);
+    const config = { redisKeyPrefix: 'replay:' };
+    demos = await DemosOnRedis.start(config, config);
+    ({
+      readers,
+      apps: [a, b],
+    } = demos);
   });
-  after(async () => {
-    for (const reader of readers) reader.close();
-    await a?.close();
-    await b?.close();
-    await redis?.stop('SIGTERM');
-  });
+  after(() => demos?.close());
 
   it('gives a client that moves from A to B exactly what it missed', async () => {
     const onA = await open(`${a.url}/sse/broadcast?channel=news`);
@@ -100,27 +96,20 @@ describe('Redis transport: replay on whichever instance a client lands', () => {
 });
 
 describe('Redis transport: a replay window smaller than what was published', () => {
-  let redis: RedisServer;
+  let demos: DemosOnRedis;
   let a: RunningDemo;
   let b: RunningDemo;
-  const readers: SseReader[] = [];
+  let readers: SseReader[];
 
   before(async () => {
-    redis = await RedisServer.start();
-    const config = {
-      redisUrl: redis.url,
-      redisKeyPrefix: 'window:',
-      historySize: 5,
-    };
-    a = await startDemo(config);
-    b = await startDemo(config);
+    const config = { redisKeyPrefix: 'window:', historySize: 5 };
+    demos = await DemosOnRedis.start(config, config);
+    ({
+      readers,
+      apps: [a, b],
+    } = demos);
   });
-  after(async () => {
-    for (const reader of readers) reader.close();
-    await a?.close();
-    await b?.close();
-    await redis?.stop('SIGTERM');
-  });
+  after(() => demos?.close());
 
   it('marks an id that fell out of history as expired and replays all it kept', async () => {
     // MAXLEN ~ trims whole stream nodes (100 entries): publish well past one.

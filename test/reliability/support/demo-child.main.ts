@@ -5,18 +5,14 @@ import type { Server } from 'node:http';
 import { createDemoApp } from '../../../demo/demo.app.js';
 import type { DemoConfig } from '../../../demo/demo-config.js';
 import { BroadcastService, SseConnectionRegistry } from '../../../src/index.js';
+import { testDemoConfig } from '../../helpers/demo-server.js';
 import type { ChildReport } from './child-demo.js';
 
-const overrides = JSON.parse(
-  process.env.RELIABILITY_DEMO_CONFIG ?? '{}',
-) as Partial<DemoConfig>;
-const config: DemoConfig = {
-  port: 0,
-  host: '127.0.0.1',
-  platform: (process.env.HTTP_ADAPTER as DemoConfig['platform']) || 'express',
-  bodyLimit: '1mb',
-  ...overrides,
-};
+const config = testDemoConfig(
+  JSON.parse(
+    process.env.RELIABILITY_DEMO_CONFIG ?? '{}',
+  ) as Partial<DemoConfig>,
+);
 
 const warnings: string[] = [];
 process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
