@@ -8,10 +8,11 @@ export interface DemoConfig {
   /** The Nest HTTP platform (`HTTP_ADAPTER`). */
   platform: HttpPlatform;
   keepAliveSeconds?: number;
+  /** Events kept for replay by the transport (`SSE_HISTORY_SIZE`). */
   historySize?: number;
   maxClients?: number;
-  /** Streams one client address may hold open (`SSE_MAX_CLIENTS_PER_IP`). */
-  maxClientsPerIp?: number;
+  /** Streams one client address may hold open (`SSE_MAX_CLIENTS_PER_ADDRESS`). */
+  maxClientsPerAddress?: number;
   /** When set, `POST /api/broadcast` needs `Authorization: Bearer <token>`. */
   broadcastToken?: string;
   /**
@@ -62,9 +63,9 @@ export function demoConfigFromEnv(
     ),
     historySize: optionalNumber('SSE_HISTORY_SIZE', env.SSE_HISTORY_SIZE),
     maxClients: optionalNumber('SSE_MAX_CLIENTS', env.SSE_MAX_CLIENTS),
-    maxClientsPerIp: optionalNumber(
-      'SSE_MAX_CLIENTS_PER_IP',
-      env.SSE_MAX_CLIENTS_PER_IP,
+    maxClientsPerAddress: optionalNumber(
+      'SSE_MAX_CLIENTS_PER_ADDRESS',
+      env.SSE_MAX_CLIENTS_PER_ADDRESS,
     ),
     broadcastToken: env.BROADCAST_TOKEN || undefined,
     jwtSecret: env.JWT_SECRET || undefined,

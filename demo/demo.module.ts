@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { SseModule } from '../src/index.js';
+import { InMemoryTransport, SseModule } from '../src/index.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { privateChannelsAuthorizer } from './auth/private-channels.authorizer.js';
 import { BroadcastApiController } from './broadcast/broadcast-api.controller.js';
@@ -24,13 +24,12 @@ export class DemoModule {
           // With REDIS_URL, instances share events and history through Redis.
           useFactory: async () => ({
             keepAliveSeconds: config.keepAliveSeconds,
-            historySize: config.historySize,
             maxClients: config.maxClients,
-            maxClientsPerIp: config.maxClientsPerIp,
+            maxClientsPerAddress: config.maxClientsPerAddress,
             authorize: privateChannelsAuthorizer(accessTokens),
             transport: config.redisUrl
               ? await createRedisTransport(config)
-              : undefined,
+              : new InMemoryTransport({ historySize: config.historySize }),
           }),
         }),
         publishRateLimit(config.publishRateLimit),

@@ -1,37 +1,37 @@
 export { SseModule } from './sse.module.js';
 export type { SseModuleOptions } from './sse-module-options.js';
 export { ResolvedSseOptions } from './resolved-sse-options.js';
-export { BroadcastService } from './broadcast.service.js';
-export type { BroadcastStats } from './broadcast-stats.js';
-export type { SseAuthorizer } from './stream-authorization.js';
+export { BroadcastService } from './broadcast/broadcast.service.js';
+export type { BroadcastMessage } from './broadcast/broadcast-message.js';
+export type { BroadcastStats } from './broadcast/broadcast-stats.js';
 export type {
   ClientChange,
   ConnectedClients,
   StreamOptions,
-} from './broadcast.service.js';
+} from './broadcast/broadcast-stream.types.js';
+export type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+export {
+  SseRoute,
+  SSE_ROUTE_METADATA,
+} from './streaming/sse-route.decorator.js';
+export { SseStreams } from './streaming/sse-streams.js';
+export type { SseStreamStats } from './streaming/sse-streams.js';
+export { SseFrame } from './framing/sse-frame.js';
+export type { SseMessage } from './framing/sse-message.js';
+export { SseTransport } from './transports/sse.transport.js';
 export type {
-  BroadcastMessage,
   HistoryGapReason,
   OutgoingEvent,
   ReplayResult,
   StoredEvent,
-} from './sse-event.js';
-export { SseFrame } from './sse-frame.js';
-export type { SseMessage } from './sse-message.js';
-export {
-  SseRoute,
-  SSE_ROUTE_METADATA,
-} from './decorators/sse-route.decorator.js';
-export { SseConnectionRegistry } from './sse-connection.registry.js';
-export type { SseConnectionStats } from './sse-connection.registry.js';
-export { SseTransport } from './transports/sse.transport.js';
+} from './transports/transport-event.js';
 export { InMemoryTransport } from './transports/in-memory.transport.js';
 export type { InMemoryTransportOptions } from './transports/in-memory.transport.js';
-export { InvalidSseFieldError } from './errors/invalid-sse-field.error.js';
-export { TooManyClientsError } from './errors/too-many-clients.error.js';
-export { TooManyClientsFromAddressError } from './errors/too-many-clients-from-address.error.js';
-export { ChannelForbiddenError } from './errors/channel-forbidden.error.js';
-export { TransportUnavailableError } from './errors/transport-unavailable.error.js';
+export { InvalidSseFieldException } from './errors/invalid-sse-field.exception.js';
+export { StreamForbiddenException } from './errors/stream-forbidden.exception.js';
+export { TooManyClientsException } from './errors/too-many-clients.exception.js';
+export { TooManyClientsFromAddressException } from './errors/too-many-clients-from-address.exception.js';
+export { TransportUnavailableException } from './errors/transport-unavailable.exception.js';
 export {
   CONNECTED_EVENT,
   DEFAULT_EVENT_NAME,

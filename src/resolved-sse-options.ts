@@ -1,12 +1,11 @@
 import {
-  DEFAULT_HISTORY_SIZE,
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_RETRY_MS,
   DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
 } from './sse.constants.js';
 import type { SseModuleOptions } from './sse-module-options.js';
-import type { SseAuthorizer } from './stream-authorization.js';
+import type { SseAuthorizer } from './broadcast/stream-authorizer.js';
 
 /**
  * The module's options with every default applied: the only place defaults
@@ -15,10 +14,9 @@ import type { SseAuthorizer } from './stream-authorization.js';
 export abstract class ResolvedSseOptions {
   abstract readonly keepAliveSeconds: number;
   abstract readonly retryMs: number;
-  abstract readonly historySize: number;
   abstract readonly maxClients: number;
   abstract readonly maxBufferedBytes: number;
-  abstract readonly maxClientsPerIp: number;
+  abstract readonly maxClientsPerAddress: number;
   abstract readonly retryAfterSeconds: number;
   abstract readonly shutdownRetrySpreadMs: number;
   abstract readonly authorize?: SseAuthorizer;
@@ -32,10 +30,10 @@ export function resolveSseOptions(
   const resolved = {
     keepAliveSeconds: options.keepAliveSeconds ?? DEFAULT_KEEP_ALIVE_SECONDS,
     retryMs,
-    historySize: options.historySize ?? DEFAULT_HISTORY_SIZE,
     maxClients: options.maxClients ?? Number.POSITIVE_INFINITY,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-    maxClientsPerIp: options.maxClientsPerIp ?? Number.POSITIVE_INFINITY,
+    maxClientsPerAddress:
+      options.maxClientsPerAddress ?? Number.POSITIVE_INFINITY,
     retryAfterSeconds:
       options.retryAfterSeconds ?? Math.max(1, Math.ceil(retryMs / 1000)),
     shutdownRetrySpreadMs:

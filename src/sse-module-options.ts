@@ -1,4 +1,4 @@
-import type { SseAuthorizer } from './stream-authorization.js';
+import type { SseAuthorizer } from './broadcast/stream-authorizer.js';
 import type { SseTransport } from './transports/sse.transport.js';
 
 /** Options of `SseModule.forRoot()` / `forRootAsync()`. Every one is optional. */
@@ -17,27 +17,22 @@ export interface SseModuleOptions {
    */
   retryMs?: number;
   /**
-   * Events kept for replay to a client that reconnects with `Last-Event-ID`.
-   * `0` keeps none.
-   * @default 1000
-   */
-  historySize?: number;
-  /**
-   * Streams this process serves at once; one more is answered 503.
+   * Streams this process serves at once (every `@SseRoute()` stream); one
+   * more is answered 503 with `Retry-After`, before any byte of it is sent.
    * @default Infinity
    */
   maxClients?: number;
   /**
-   * Streams (any `@SseRoute()`) one client address may hold open at once; one
-   * more is answered 429 with `Retry-After`. The address is the framework's
-   * `request.ip` (so Express `trust proxy` / Fastify `trustProxy` apply),
-   * else the socket's.
+   * Streams one client address may hold open at once, counted as
+   * `maxClients` counts them; one more is answered 429 with `Retry-After`.
+   * The address is the framework's `request.ip` (so Express `trust proxy` /
+   * Fastify `trustProxy` apply), else the socket's.
    * @default Infinity
    */
-  maxClientsPerIp?: number;
+  maxClientsPerAddress?: number;
   /**
    * Seconds sent in `Retry-After` with a 503 (`maxClients`) or a 429
-   * (`maxClientsPerIp`).
+   * (`maxClientsPerAddress`).
    * @default retryMs in whole seconds, at least 1
    */
   retryAfterSeconds?: number;
@@ -64,8 +59,10 @@ export interface SseModuleOptions {
    */
   maxBufferedBytes?: number;
   /**
-   * Carries events between publishers and streams, and keeps the history.
-   * @default an `InMemoryTransport` (one process)
+   * Carries events between publishers and streams, and keeps the history
+   * replayed after `Last-Event-ID` (its size is the transport's option:
+   * `new InMemoryTransport({ historySize })`).
+   * @default `new InMemoryTransport()`: one process, 1000 events of history
    */
   transport?: SseTransport;
 }

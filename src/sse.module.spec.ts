@@ -6,13 +6,13 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, toArray } from 'rxjs';
-import { BroadcastService } from './broadcast.service.js';
+import { BroadcastService } from './broadcast/broadcast.service.js';
 import { ResolvedSseOptions } from './resolved-sse-options.js';
-import { SseConnectionRegistry } from './sse-connection.registry.js';
+import { SseStreams } from './streaming/sse-streams.js';
+import { StreamRegistry } from './streaming/stream.registry.js';
 import type { SseModuleOptions } from './sse-module-options.js';
 import { SseModule } from './sse.module.js';
 import {
-  DEFAULT_HISTORY_SIZE,
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_RETRY_MS,
@@ -40,7 +40,7 @@ class SseConfigService {
   create(): SseModuleOptions {
     return {
       keepAliveSeconds: this.config.keepAlive,
-      historySize: this.config.history,
+      transport: new InMemoryTransport({ historySize: this.config.history }),
     };
   }
 }
@@ -69,10 +69,9 @@ async function compile(...imports: (Type | DynamicModule)[]) {
 const expectedOptions = (overrides: Partial<ResolvedSseOptions> = {}) => ({
   keepAliveSeconds: DEFAULT_KEEP_ALIVE_SECONDS,
   retryMs: DEFAULT_RETRY_MS,
-  historySize: DEFAULT_HISTORY_SIZE,
   maxClients: Number.POSITIVE_INFINITY,
   maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
-  maxClientsPerIp: Number.POSITIVE_INFINITY,
+  maxClientsPerAddress: Number.POSITIVE_INFINITY,
   retryAfterSeconds: Math.ceil(DEFAULT_RETRY_MS / 1000),
   shutdownRetrySpreadMs: DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
   ...overrides,
@@ -95,13 +94,13 @@ async function historyKept(moduleRef: TestingModule) {
 }
 
 describe('SseModule registration', () => {
-  it('forRoot({}) provides the service, transport, registry and resolved defaults', async () => {
+  it('forRoot({}) provides the service, transport, stream counts and resolved defaults', async () => {
     const moduleRef = await compile(SseModule.forRoot({}));
     assert.ok(moduleRef.get(BroadcastService) instanceof BroadcastService);
     assert.ok(moduleRef.get(SseTransport) instanceof InMemoryTransport);
-    assert.ok(
-      moduleRef.get(SseConnectionRegistry) instanceof SseConnectionRegistry,
-    );
+    const streams = moduleRef.get(SseStreams);
+    assert.equal(streams, moduleRef.get(StreamRegistry));
+    assert.deepEqual(streams.stats, { open: 0, opened: 0, dropped: 0 });
     assert.deepEqual(resolved(moduleRef), expectedOptions());
     await moduleRef.close();
   });
@@ -111,9 +110,10 @@ describe('SseModule registration', () => {
       SseModule.forRoot({
         keepAliveSeconds: 0,
         retryMs: 500,
-        historySize: 4,
         maxClients: 2,
+        maxClientsPerAddress: 1,
         maxBufferedBytes: 1024,
+        shutdownRetrySpreadMs: 10,
       }),
     );
     assert.deepEqual(
@@ -121,17 +121,13 @@ describe('SseModule registration', () => {
       expectedOptions({
         keepAliveSeconds: 0,
         retryMs: 500,
-        historySize: 4,
         maxClients: 2,
+        maxClientsPerAddress: 1,
         maxBufferedBytes: 1024,
         retryAfterSeconds: 1,
+        shutdownRetrySpreadMs: 10,
       }),
     );
-    assert.equal(await historyKept(moduleRef), 4);
-    const broadcast = moduleRef.get(BroadcastService);
-    broadcast.stream().subscribe();
-    broadcast.stream().subscribe();
-    assert.throws(() => broadcast.stream(), /at most 2 streams/);
     await moduleRef.close();
   });
 
@@ -160,7 +156,10 @@ describe('SseModule registration', () => {
       SseModule.forRootAsync({
         useFactory: async () => {
           await new Promise((r) => setTimeout(r, 5));
-          return { retryMs: 900, historySize: 2 };
+          return {
+            retryMs: 900,
+            transport: new InMemoryTransport({ historySize: 2 }),
+          };
         },
       }),
     );
@@ -178,7 +177,7 @@ describe('SseModule registration', () => {
         inject: [CONFIG],
         useFactory: (config: { keepAlive: number; history: number }) => ({
           keepAliveSeconds: config.keepAlive,
-          historySize: config.history,
+          transport: new InMemoryTransport({ historySize: config.history }),
         }),
       }),
     );
@@ -248,7 +247,7 @@ describe('SseModule registration', () => {
   it('refuses invalid options with a message naming the option', async () => {
     for (const [options, name] of [
       [{ keepAliveSeconds: -1 }, 'keepAliveSeconds'],
-      [{ historySize: NaN }, 'historySize'],
+      [{ maxClients: NaN }, 'maxClients'],
       [{ retryMs: '5' as unknown as number }, 'retryMs'],
     ] as const) {
       await assert.rejects(

@@ -1,21 +1,22 @@
 import { Module } from '@nestjs/common';
-import { BroadcastService } from './broadcast.service.js';
+import { BroadcastService } from './broadcast/broadcast.service.js';
 import {
   ResolvedSseOptions,
   resolveSseOptions,
 } from './resolved-sse-options.js';
-import { SseConnectionRegistry } from './sse-connection.registry.js';
 import type { SseModuleOptions } from './sse-module-options.js';
 import {
   ConfigurableSseModule,
   SSE_MODULE_OPTIONS,
 } from './sse.module-definition.js';
+import { SseStreams } from './streaming/sse-streams.js';
+import { StreamRegistry } from './streaming/stream.registry.js';
 import { InMemoryTransport } from './transports/in-memory.transport.js';
 import { SseTransport } from './transports/sse.transport.js';
 
 /**
- * Server-Sent Events for the app: provides `BroadcastService` and what
- * `@SseRoute()` handlers need. Global unless `isGlobal: false`.
+ * Server-Sent Events for the app: provides `BroadcastService`, `SseStreams`
+ * and what `@SseRoute()` handlers need. Global unless `isGlobal: false`.
  */
 @Module({
   providers: [
@@ -26,19 +27,20 @@ import { SseTransport } from './transports/sse.transport.js';
     },
     {
       provide: SseTransport,
-      useFactory: (options: SseModuleOptions, resolved: ResolvedSseOptions) =>
-        options.transport ??
-        new InMemoryTransport({ historySize: resolved.historySize }),
-      inject: [SSE_MODULE_OPTIONS, ResolvedSseOptions],
+      useFactory: (options: SseModuleOptions) =>
+        options.transport ?? new InMemoryTransport(),
+      inject: [SSE_MODULE_OPTIONS],
     },
     BroadcastService,
-    SseConnectionRegistry,
+    StreamRegistry,
+    { provide: SseStreams, useExisting: StreamRegistry },
   ],
   exports: [
     BroadcastService,
     SseTransport,
     ResolvedSseOptions,
-    SseConnectionRegistry,
+    StreamRegistry,
+    SseStreams,
   ],
 })
 export class SseModule extends ConfigurableSseModule {}

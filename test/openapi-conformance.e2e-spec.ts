@@ -61,7 +61,7 @@ const ERROR_TRIGGERS: Record<string, Record<string, Trigger>> = {
         headers: jwt({ subscribe: ['private:b'] }),
       }),
     '429': () =>
-      onDemo({ maxClientsPerIp: 1 }, (u) =>
+      onDemo({ maxClientsPerAddress: 1 }, (u) =>
         withStreamOpen(u, () => http('GET', `${u}/sse/broadcast`)),
       ),
     '503': () =>

@@ -108,7 +108,7 @@ export const ApiStreamErrors = () =>
     ),
     errorResponse(
       429,
-      'This address already holds SSE_MAX_CLIENTS_PER_IP open streams',
+      'This address already holds SSE_MAX_CLIENTS_PER_ADDRESS open streams',
       one(
         'too many from one address',
         error(

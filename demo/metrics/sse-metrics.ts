@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { BroadcastService, SseConnectionRegistry } from '../../src/index.js';
-
-type CounterName = 'published' | 'delivered' | 'dropped' | 'replayed';
+import { BroadcastService, SseStreams } from '../../src/index.js';
 
 /**
  * The Prometheus registry of the demo: the library's counters, read when
@@ -14,7 +12,7 @@ type CounterName = 'published' | 'delivered' | 'dropped' | 'replayed';
 export class SseMetrics {
   readonly registry = new Registry();
 
-  constructor(broadcast: BroadcastService, connections: SseConnectionRegistry) {
+  constructor(broadcast: BroadcastService, streams: SseStreams) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
@@ -25,14 +23,14 @@ export class SseMetrics {
           this.set(read());
         },
       });
-    const counter = (name: string, help: string, key: CounterName) =>
+    const counter = (name: string, help: string, read: () => number) =>
       new Counter({
         name,
         help,
         registers,
         collect() {
           this.reset();
-          this.inc(broadcast.stats[key]);
+          this.inc(read());
         },
       });
     gauge(
@@ -43,36 +41,32 @@ export class SseMetrics {
     gauge(
       'sse_streams_open',
       'SSE streams of any route open now',
-      () => connections.stats.open,
+      () => streams.stats.open,
     );
-    new Counter({
-      name: 'sse_streams_opened_total',
-      help: 'SSE streams opened since start',
-      registers,
-      collect() {
-        this.reset();
-        this.inc(connections.stats.opened);
-      },
-    });
+    counter(
+      'sse_streams_opened_total',
+      'SSE streams opened since start',
+      () => streams.stats.opened,
+    );
     counter(
       'sse_events_published_total',
       'Events published through this process',
-      'published',
+      () => broadcast.stats.published,
     );
     counter(
       'sse_events_delivered_total',
       'Live events handed to open streams, one per recipient',
-      'delivered',
+      () => broadcast.stats.delivered,
     );
     counter(
       'sse_clients_dropped_total',
       'Streams cut because the client stopped reading',
-      'dropped',
+      () => streams.stats.dropped,
     );
     counter(
       'sse_events_replayed_total',
       'Events replayed after Last-Event-ID',
-      'replayed',
+      () => broadcast.stats.replayed,
     );
     gauge(
       'process_resident_memory_bytes',

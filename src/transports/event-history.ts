@@ -1,4 +1,4 @@
-import type { ReplayResult, StoredEvent } from '../sse-event.js';
+import type { ReplayResult, StoredEvent } from './transport-event.js';
 
 /** A bounded, ordered log of stored events: the newest `capacity` are kept. */
 export class EventHistory {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSseBytes } from '../../test/helpers/parse-sse.js';
-import type { StoredEvent } from '../sse-event.js';
+import type { StoredEvent } from './transport-event.js';
 import { EventHistory } from './event-history.js';
+import { DEFAULT_HISTORY_SIZE } from '../sse.constants.js';
 import { InMemoryTransport } from './in-memory.transport.js';
 import { SseTransport } from './sse.transport.js';
 
@@ -160,5 +161,24 @@ describe('InMemoryTransport', () => {
       events: [],
       gap: 'unknown',
     });
+  });
+
+  it('keeps DEFAULT_HISTORY_SIZE events unless told otherwise', async () => {
+    const transport = new InMemoryTransport({ firstSeq: 1 });
+    for (let i = 0; i < DEFAULT_HISTORY_SIZE + 1; i++) {
+      await transport.publish({ event: 'x', data: String(i) });
+    }
+    const replay = await transport.replay('1', []);
+    assert.equal(replay.gap, 'expired');
+    assert.equal(replay.events.length, DEFAULT_HISTORY_SIZE);
+  });
+
+  it('refuses a historySize that is not a non-negative integer, naming the option', () => {
+    for (const historySize of [-1, 1.5, NaN, Infinity, '5' as unknown]) {
+      assert.throws(
+        () => new InMemoryTransport({ historySize: historySize as number }),
+        /InMemoryTransport option historySize must be an integer of at least 0/,
+      );
+    }
   });
 });

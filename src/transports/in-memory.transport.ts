@@ -1,13 +1,17 @@
 import { Subject } from 'rxjs';
-import type { OutgoingEvent, ReplayResult, StoredEvent } from '../sse-event.js';
-import { SseFrame } from '../sse-frame.js';
+import type {
+  OutgoingEvent,
+  ReplayResult,
+  StoredEvent,
+} from './transport-event.js';
+import { SseFrame } from '../framing/sse-frame.js';
 import { DEFAULT_HISTORY_SIZE } from '../sse.constants.js';
 import { EventHistory } from './event-history.js';
 import { SseTransport } from './sse.transport.js';
 
 /** Options of `InMemoryTransport`. */
 export interface InMemoryTransportOptions {
-  /** Events kept for replay. @default 1000 */
+  /** Events kept for replay after `Last-Event-ID`; `0` keeps none. @default 1000 */
   historySize?: number;
   /**
    * The first event's `seq`. Defaults to the start time in µs, so the ids
@@ -30,9 +34,13 @@ export class InMemoryTransport extends SseTransport {
 
   constructor(options: InMemoryTransportOptions = {}) {
     super();
-    this.history = new EventHistory(
-      options.historySize ?? DEFAULT_HISTORY_SIZE,
-    );
+    const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
+    if (!Number.isSafeInteger(historySize) || historySize < 0) {
+      throw new TypeError(
+        `InMemoryTransport option historySize must be an integer of at least 0, got ${String(historySize)}`,
+      );
+    }
+    this.history = new EventHistory(historySize);
     this.nextSeq = options.firstSeq ?? Date.now() * 1000;
   }
 

@@ -1,5 +1,9 @@
 import type { Observable } from 'rxjs';
-import type { OutgoingEvent, ReplayResult, StoredEvent } from '../sse-event.js';
+import type {
+  OutgoingEvent,
+  ReplayResult,
+  StoredEvent,
+} from './transport-event.js';
 
 /**
  * Carries events from publishers to streams and keeps the replay history.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClientChange } from '../../src/index.js';
-import { BroadcastService, SseConnectionRegistry } from '../../src/index.js';
+import { BroadcastService, SseStreams } from '../../src/index.js';
 import type { RunningDemo } from '../helpers/demo-server.js';
 import { startDemo } from '../helpers/demo-server.js';
 import { RecordingEventSource } from '../helpers/event-source.js';
@@ -212,13 +212,13 @@ describe('GET /sse/broadcast', () => {
 
   describe('client bookkeeping', () => {
     it('counts clients in all and per channel, and notices disconnects at once', async () => {
-      const registry = demo.app.get(SseConnectionRegistry);
+      const streams = demo.app.get(SseStreams);
       await waitFor(async () => (await clients(demo)).connected === 0);
       const changes: ClientChange[] = [];
       const subscription = demo.app
         .get(BroadcastService)
         .clientChanges$.subscribe((c) => changes.push(c));
-      const openBefore = registry.stats.open;
+      const openBefore = streams.stats.open;
 
       const a = await subscribe(demo, '?channel=a');
       const ab = await subscribe(demo, '?channel=a,b');
@@ -256,7 +256,7 @@ describe('GET /sse/broadcast', () => {
         );
         assert.deepEqual(await clients(demo), { connected: 0, channels: {} });
         await waitFor(
-          () => registry.stats.open === openBefore,
+          () => streams.stats.open === openBefore,
           2000,
           'streams released',
         );
@@ -281,8 +281,8 @@ describe('GET /sse/broadcast', () => {
     });
 
     it('leaks nothing over many connects and disconnects', async () => {
-      const registry = demo.app.get(SseConnectionRegistry);
-      await waitFor(() => registry.stats.open === 0, 2000, 'a quiet server');
+      const streams = demo.app.get(SseStreams);
+      await waitFor(() => streams.stats.open === 0, 2000, 'a quiet server');
       const handles = () =>
         process
           .getActiveResourcesInfo()
@@ -300,7 +300,7 @@ describe('GET /sse/broadcast', () => {
         for (const reader of batch) reader.close();
       }
       await waitFor(
-        () => registry.stats.open === 0,
+        () => streams.stats.open === 0,
         2000,
         'every stream released',
       );

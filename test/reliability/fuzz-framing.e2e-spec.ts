@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BroadcastService, InvalidSseFieldError } from '../../src/index.js';
+import { BroadcastService, InvalidSseFieldException } from '../../src/index.js';
 import type { RunningDemo } from '../helpers/demo-server.js';
 import { startDemo } from '../helpers/demo-server.js';
 import { normalizeLineBreaks } from '../helpers/parse-sse.js';
@@ -108,7 +108,7 @@ describe(`hostile input: ${RUNS} random events through BroadcastService to a rea
           try {
             published = await service.publish({ event, id, data: value });
           } catch (err) {
-            assert.ok(err instanceof InvalidSseFieldError, String(err));
+            assert.ok(err instanceof InvalidSseFieldException, String(err));
             assert.equal(err.getStatus(), 400);
             assert.match(err.message, /^Invalid SSE (event|id|data|channel): /);
             refused++;

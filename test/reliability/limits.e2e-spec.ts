@@ -55,8 +55,8 @@ describe('limits', () => {
     }
   });
 
-  it('maxClientsPerIp: one address gets 429 with Retry-After past its cap, on any SSE route; other addresses are not affected', async () => {
-    const demo = await startDemo({ maxClientsPerIp: 2 });
+  it('maxClientsPerAddress: one address gets 429 with Retry-After past its cap, on any SSE route; other addresses are not affected', async () => {
+    const demo = await startDemo({ maxClientsPerAddress: 2 });
     const open: OpenAnswer[] = [];
     const from = (localAddress: string, path = '/sse/broadcast') =>
       get(`${demo.url}${path}`, { localAddress });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BroadcastService, SseConnectionRegistry } from '../../src/index.js';
+import { BroadcastService, SseStreams } from '../../src/index.js';
 import { startDemo } from '../helpers/demo-server.js';
 import { http, postBroadcast } from '../helpers/http.js';
 import { SseReader } from '../helpers/sse-reader.js';
@@ -56,7 +56,6 @@ describe('operability', () => {
         connected: 2,
         published: 3,
         delivered: 3, // 1 to both streams, 2 to the news one
-        dropped: 0,
         replayed: 1,
       });
       assert.equal(values.get('sse_clients_connected'), 2);
@@ -79,7 +78,7 @@ describe('operability', () => {
     const logs = new LogCapture();
     fixture.app.useLogger(logs);
     const broadcast = fixture.app.get(BroadcastService);
-    const registry = fixture.app.get(SseConnectionRegistry);
+    const streams = fixture.app.get(SseStreams);
     let stuck: RawStream | undefined;
     try {
       const reader = await SseReader.open(`${fixture.url}/feed`);
@@ -99,12 +98,11 @@ describe('operability', () => {
       stuck.pause();
       const payload = 'x'.repeat(256 * 1024);
       // Bounded: the kernel buffers take a few MB, then the 64 KiB cap cuts it.
-      for (let i = 0; i < 400 && registry.stats.dropped === 0; i++) {
+      for (let i = 0; i < 400 && streams.stats.dropped === 0; i++) {
         await broadcast.publish({ data: payload });
         await new Promise((r) => setImmediate(r));
       }
-      assert.equal(registry.stats.dropped, 1);
-      assert.equal(broadcast.stats.dropped, 1);
+      assert.equal(streams.stats.dropped, 1);
       assert.equal(
         logs.find('warn', /Dropped an SSE client that stopped reading/).length,
         1,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseConnectionRegistry } from '../../src/index.js';
+import { SseStreams } from '../../src/index.js';
 import type { RunningDemo } from '../helpers/demo-server.js';
 import { startDemo } from '../helpers/demo-server.js';
 import { RecordingEventSource } from '../helpers/event-source.js';
@@ -179,16 +179,16 @@ describe('GET /sse (ticks)', () => {
   });
 
   it('stops the ticks of a client that disconnects, at once', async () => {
-    const registry = demo.app.get(SseConnectionRegistry);
-    const openBefore = registry.stats.open;
+    const streams = demo.app.get(SseStreams);
+    const openBefore = streams.stats.open;
     const reader = await SseReader.open(
       `${demo.url}/sse?count=1000&intervalMs=10`,
     );
     await reader.take(3);
-    assert.equal(registry.stats.open, openBefore + 1);
+    assert.equal(streams.stats.open, openBefore + 1);
     reader.close();
     await waitFor(
-      () => registry.stats.open === openBefore,
+      () => streams.stats.open === openBefore,
       2000,
       'the stream to be released',
     );

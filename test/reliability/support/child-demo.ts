@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DemoConfig } from '../../../demo/demo-config.js';
-import type { BroadcastStats, SseConnectionStats } from '../../../src/index.js';
+import type { BroadcastStats, SseStreamStats } from '../../../src/index.js';
 
 /** What the child reports about itself. */
 export interface ChildReport {
@@ -17,7 +17,7 @@ export interface ChildReport {
   listeners: Record<string, number>;
   stats: BroadcastStats;
   channels: Record<string, number>;
-  streams: SseConnectionStats;
+  streams: SseStreamStats;
   /** Process warnings seen (MaxListenersExceededWarning and the like). */
   warnings: string[];
 }

@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import { createDemoApp } from '../../../demo/demo.app.js';
 import type { DemoConfig } from '../../../demo/demo-config.js';
-import { BroadcastService, SseConnectionRegistry } from '../../../src/index.js';
+import { BroadcastService, SseStreams } from '../../../src/index.js';
 import { testDemoConfig } from '../../helpers/demo-server.js';
 import type { ChildReport } from './child-demo.js';
 
@@ -21,7 +21,7 @@ const app = await createDemoApp(config);
 await app.listen(0, '127.0.0.1');
 const server = app.getHttpServer() as Server;
 const broadcast = app.get(BroadcastService);
-const connections = app.get(SseConnectionRegistry);
+const streams = app.get(SseStreams);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -46,7 +46,7 @@ function report(collect: boolean): ChildReport {
     listeners,
     stats: broadcast.stats,
     channels: broadcast.connectedClients.channels,
-    streams: connections.stats,
+    streams: streams.stats,
     warnings,
   };
 }

@@ -1,0 +1,451 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { EventSourceMessage } from 'eventsource-parser';
+import { parseSseBytes } from '../../test/helpers/parse-sse.js';
+import { BroadcastService } from './broadcast.service.js';
+import type { ClientChange, StreamOptions } from './broadcast-stream.types.js';
+import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';
+import { resolveSseOptions } from '../resolved-sse-options.js';
+import type { SseModuleOptions } from '../sse-module-options.js';
+import type {
+  OutgoingEvent,
+  ReplayResult,
+  StoredEvent,
+} from '../transports/transport-event.js';
+import type { SseFrame } from '../framing/sse-frame.js';
+import { InMemoryTransport } from '../transports/in-memory.transport.js';
+
+/** Counts what reaches the transport, and can hold replays back to test the handoff. */
+class ControlledTransport extends InMemoryTransport {
+  published: OutgoingEvent[] = [];
+  /** `early`: history is read when replay is asked, `late`: when it is released. */
+  snapshot: 'immediate' | 'early' | 'late' = 'immediate';
+  failReplay = false;
+  private held: (() => void)[] = [];
+
+  constructor(historySize = 1000) {
+    super({ firstSeq: 1, historySize });
+  }
+
+  override publish(event: OutgoingEvent): Promise<StoredEvent> {
+    this.published.push(event);
+    return super.publish(event);
+  }
+
+  override replay(id: string, channels: readonly string[]) {
+    if (this.failReplay) return Promise.reject(new Error('history offline'));
+    if (this.snapshot === 'immediate') return super.replay(id, channels);
+    const early =
+      this.snapshot === 'early' ? super.replay(id, channels) : undefined;
+    return new Promise<ReplayResult>((resolve) =>
+      this.held.push(() => resolve(early ?? super.replay(id, channels))),
+    );
+  }
+
+  releaseReplays(): void {
+    for (const release of this.held.splice(0)) release();
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+function setup(
+  options: SseModuleOptions = {},
+  transport = new ControlledTransport(),
+) {
+  const service = new BroadcastService(transport, resolveSseOptions(options));
+  return { service, transport };
+}
+
+/** Subscribes like a controller's response would and records what it gets. */
+function connect(service: BroadcastService, options?: StreamOptions) {
+  const frames: SseFrame[] = [];
+  const state = { completed: false, error: undefined as unknown };
+  const subscription = service.stream(options).subscribe({
+    next: (frame) => frames.push(frame),
+    complete: () => (state.completed = true),
+    error: (err: unknown) => (state.error = err),
+  });
+  const events = (): EventSourceMessage[] =>
+    parseSseBytes(...frames.map((f) => f.bytes)).events;
+  return {
+    frames,
+    state,
+    events,
+    /** Everything after the `connected` event. */
+    received: () => events().filter((e) => e.event !== 'connected'),
+    clientId: () => JSON.parse(events()[0].data).clientId as string,
+    close: () => subscription.unsubscribe(),
+  };
+}
+
+describe('BroadcastService', () => {
+  describe('stream()', () => {
+    it('starts with a connected event carrying the client id, server time and retry', () => {
+      const { service } = setup({ retryMs: 4321 });
+      const client = connect(service);
+      assert.equal(client.frames.length, 1);
+      const parsed = parseSseBytes(client.frames[0].bytes);
+      assert.deepEqual(parsed.retries, [4321]);
+      assert.equal(parsed.events[0].event, 'connected');
+      const data = JSON.parse(parsed.events[0].data);
+      assert.match(data.clientId, /^[0-9a-f-]{36}$/);
+      assert.ok(!Number.isNaN(Date.parse(data.serverTime)));
+      assert.notEqual(connect(service).clientId(), client.clientId());
+    });
+
+    it('refuses a channel name that would break the framing', () => {
+      const { service } = setup();
+      assert.throws(
+        () => service.stream({ channels: ['ok', 'bad\nname'] }),
+        InvalidSseFieldException,
+      );
+      assert.equal(service.connectedClients.total, 0);
+    });
+  });
+
+  describe('publish()', () => {
+    it('fans one event out to every client and resolves with its increasing id', async () => {
+      const { service } = setup();
+      const clients = [connect(service), connect(service), connect(service)];
+      const first = await service.publish({ event: 'news', data: { n: 1 } });
+      const second = await service.publish({ event: 'news', data: 'two' });
+      assert.ok(Number(second) > Number(first));
+      for (const client of clients) {
+        assert.deepEqual(client.received(), [
+          { id: first, event: 'news', data: '{"n":1}' },
+          { id: second, event: 'news', data: 'two' },
+        ]);
+      }
+    });
+
+    it('defaults the event name to "message" and keeps a chosen id', async () => {
+      const { service } = setup();
+      const client = connect(service);
+      assert.equal(await service.publish({ data: 'hi', id: 'abc-1' }), 'abc-1');
+      assert.deepEqual(client.received(), [
+        { id: 'abc-1', event: 'message', data: 'hi' },
+      ]);
+    });
+
+    it('sends a channel event to that channel only, and an unchanneled one to all', async () => {
+      const { service } = setup();
+      const plain = connect(service);
+      const a = connect(service, { channels: ['a'] });
+      const ab = connect(service, { channels: ['a', 'b'] });
+      const b = connect(service, { channels: ['b'] });
+      await service.publish({ event: 'e', data: 'to-a', channel: 'a' });
+      await service.publish({ event: 'e', data: 'to-b', channel: 'b' });
+      await service.publish({ event: 'e', data: 'to-c', channel: 'c' });
+      await service.publish({ event: 'e', data: 'to-all' });
+      const data = (c: ReturnType<typeof connect>) =>
+        c.received().map((e) => e.data);
+      assert.deepEqual(data(plain), ['to-all']);
+      assert.deepEqual(data(a), ['to-a', 'to-all']);
+      assert.deepEqual(data(ab), ['to-a', 'to-b', 'to-all']);
+      assert.deepEqual(data(b), ['to-b', 'to-all']);
+    });
+
+    it('serializes a broadcast once and hands every client the same frame', async () => {
+      const { service, transport } = setup();
+      const clients = Array.from({ length: 5 }, () => connect(service));
+      let serialized = 0;
+      const data = {
+        toJSON() {
+          serialized++;
+          return { big: 'payload' };
+        },
+      };
+      await service.publish({ event: 'e', data });
+      assert.equal(serialized, 1);
+      assert.equal(transport.published[0].data, '{"big":"payload"}');
+      const frames = clients.map((c) => c.frames.at(-1));
+      for (const frame of frames) assert.equal(frame, frames[0]);
+    });
+
+    it('throws a typed error and emits nothing for an event, id or channel with CR, LF or NUL', async () => {
+      const { service, transport } = setup();
+      const client = connect(service, { channels: ['a'] });
+      const bad = [
+        { event: 'a\nb', data: 'x' },
+        { event: 'ok\r', data: 'x' },
+        { event: '', data: 'x' },
+        { event: 'ok', data: 'x', id: '1\n2' },
+        { event: 'ok', data: 'x', id: 'nul\0' },
+        { event: 'ok', data: 'x', channel: 'a\r\nevent: fake' },
+        { event: 'ok', data: undefined },
+        { event: 'ok', data: 1n },
+        { event: 'ok', data: 'lone \uD800' },
+      ];
+      for (const message of bad) {
+        await assert.rejects(
+          service.publish(message),
+          InvalidSseFieldException,
+        );
+      }
+      assert.equal(transport.published.length, 0);
+      assert.deepEqual(client.received(), []);
+      const late = connect(service, { lastEventId: 'anything' });
+      await tick();
+      assert.deepEqual(
+        late.received().filter((e) => e.event !== 'history-gap'),
+        [],
+      );
+    });
+
+    it('names the offending field in the error', async () => {
+      const { service } = setup();
+      await assert.rejects(
+        service.publish({ event: 'ok', data: 'x', channel: 'x\ny' }),
+        (err: unknown) =>
+          err instanceof InvalidSseFieldException &&
+          err.field === 'channel' &&
+          err.getStatus() === 400,
+      );
+    });
+  });
+
+  describe('connectedClients and clientChanges$', () => {
+    it('counts clients in all and per channel, and forgets a channel when its last client leaves', () => {
+      const { service } = setup();
+      assert.deepEqual(service.connectedClients, { total: 0, channels: {} });
+      const a = connect(service, { channels: ['a'] });
+      const ab = connect(service, { channels: ['a', 'b', 'a'] });
+      const plain = connect(service);
+      assert.deepEqual(service.connectedClients, {
+        total: 3,
+        channels: { a: 2, b: 1 },
+      });
+      ab.close();
+      assert.deepEqual(service.connectedClients, {
+        total: 2,
+        channels: { a: 1 },
+      });
+      a.close();
+      plain.close();
+      plain.close();
+      assert.deepEqual(service.connectedClients, { total: 0, channels: {} });
+    });
+
+    it('reports every connect and disconnect with the client id and channels', () => {
+      const { service } = setup();
+      const changes: ClientChange[] = [];
+      service.clientChanges$.subscribe((c) => changes.push(c));
+      const client = connect(service, { channels: ['x'] });
+      client.close();
+      assert.deepEqual(changes, [
+        { type: 'connect', clientId: client.clientId(), channels: ['x'] },
+        { type: 'disconnect', clientId: client.clientId(), channels: ['x'] },
+      ]);
+    });
+
+    it('stops delivering to a client the moment it unsubscribes', async () => {
+      const { service } = setup();
+      const gone = connect(service);
+      const stays = connect(service);
+      gone.close();
+      await service.publish({ event: 'e', data: 'after' });
+      assert.deepEqual(gone.received(), []);
+      assert.equal(stays.received().length, 1);
+    });
+  });
+
+  describe('replay (Last-Event-ID)', () => {
+    it('replays what came after the id, in order, for the client channels, then goes live', async () => {
+      const { service } = setup();
+      const ids: string[] = [];
+      ids.push(await service.publish({ event: 'e', data: '1' }));
+      ids.push(await service.publish({ event: 'e', data: '2', channel: 'a' }));
+      ids.push(await service.publish({ event: 'e', data: '3', channel: 'b' }));
+      ids.push(await service.publish({ event: 'e', data: '4' }));
+      const client = connect(service, { channels: ['a'], lastEventId: ids[0] });
+      await tick();
+      await service.publish({ event: 'e', data: '5' });
+      assert.deepEqual(
+        client.received().map((e) => e.data),
+        ['2', '4', '5'],
+      );
+      assert.equal(client.events()[0].event, 'connected');
+    });
+
+    it('sends nothing more than live events when the client is up to date', async () => {
+      const { service } = setup();
+      const last = await service.publish({ event: 'e', data: 'old' });
+      const client = connect(service, { lastEventId: last });
+      await tick();
+      await service.publish({ event: 'e', data: 'new' });
+      assert.deepEqual(
+        client.received().map((e) => e.data),
+        ['new'],
+      );
+    });
+
+    it('tells a client whose id fell out of history (history-gap, expired), then replays all it has', async () => {
+      const { service } = setup({}, new ControlledTransport(2));
+      const ids: string[] = [];
+      for (const n of [1, 2, 3, 4]) {
+        ids.push(await service.publish({ event: 'e', data: String(n) }));
+      }
+      const client = connect(service, { lastEventId: ids[0] });
+      await tick();
+      const [gap, ...rest] = client.received();
+      assert.equal(gap.event, 'history-gap');
+      assert.deepEqual(JSON.parse(gap.data), {
+        lastEventId: ids[0],
+        reason: 'expired',
+        replayed: 2,
+      });
+      assert.deepEqual(
+        rest.map((e) => e.data),
+        ['3', '4'],
+      );
+    });
+
+    it('tells a client with an id it never issued (history-gap, unknown) and replays nothing', async () => {
+      const { service } = setup();
+      await service.publish({ event: 'e', data: 'old' });
+      const client = connect(service, { lastEventId: 'from-elsewhere' });
+      await tick();
+      await service.publish({ event: 'e', data: 'live' });
+      const [gap, ...rest] = client.received();
+      assert.equal(gap.event, 'history-gap');
+      assert.deepEqual(JSON.parse(gap.data), {
+        lastEventId: 'from-elsewhere',
+        reason: 'unknown',
+        replayed: 0,
+      });
+      assert.deepEqual(
+        rest.map((e) => e.data),
+        ['live'],
+      );
+    });
+
+    for (const snapshot of ['early', 'late'] as const) {
+      it(`hands over from replay to live with no gap and no duplicate (history read ${snapshot})`, async () => {
+        const transport = new ControlledTransport();
+        transport.snapshot = snapshot;
+        const { service } = setup({}, transport);
+        const first = await service.publish({ event: 'e', data: '1' });
+        await service.publish({ event: 'e', data: '2' });
+        const client = connect(service, { lastEventId: first });
+        await service.publish({ event: 'e', data: '3' });
+        await service.publish({ event: 'e', data: '4' });
+        assert.deepEqual(client.received(), [], 'held back during replay');
+        transport.releaseReplays();
+        await tick();
+        await service.publish({ event: 'e', data: '5' });
+        assert.deepEqual(
+          client.received().map((e) => e.data),
+          ['2', '3', '4', '5'],
+        );
+      });
+    }
+
+    it('delivers exactly the events after Last-Event-ID for any interleaving (property)', async () => {
+      const channel = fc.constantFrom(undefined, 'a', 'b');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(channel, { minLength: 1, maxLength: 8 }),
+          fc.nat(),
+          fc.array(channel, { maxLength: 8 }),
+          fc.array(channel, { maxLength: 4 }),
+          fc.constantFrom('immediate', 'early', 'late'),
+          fc.subarray(['a', 'b']),
+          async (before, pick, during, after, snapshot, channels) => {
+            const transport = new ControlledTransport();
+            transport.snapshot = snapshot;
+            const { service } = setup({}, transport);
+            const published: { id: string; channel?: string }[] = [];
+            const send = async (ch: string | undefined) =>
+              published.push({
+                id: await service.publish({
+                  event: 'e',
+                  data: 'x',
+                  channel: ch,
+                }),
+                channel: ch,
+              });
+            for (const ch of before) await send(ch);
+            const from = pick % published.length;
+            const client = connect(service, {
+              channels,
+              lastEventId: published[from].id,
+            });
+            for (const ch of during) await send(ch);
+            transport.releaseReplays();
+            await tick();
+            for (const ch of after) await send(ch);
+            const expected = published
+              .slice(from + 1)
+              .filter(
+                (e) => e.channel === undefined || channels.includes(e.channel),
+              )
+              .map((e) => e.id);
+            assert.deepEqual(
+              client.received().map((e) => e.id),
+              expected,
+            );
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('ends the stream with an error when history cannot be read', async () => {
+      const transport = new ControlledTransport();
+      transport.failReplay = true;
+      const { service } = setup({}, transport);
+      const client = connect(service, { lastEventId: '1' });
+      await tick();
+      assert.match(String(client.state.error), /history offline/);
+      assert.equal(service.connectedClients.total, 0);
+    });
+
+    it('sends nothing to a client that left while its replay was pending', async () => {
+      const transport = new ControlledTransport();
+      transport.snapshot = 'late';
+      const { service } = setup({}, transport);
+      const first = await service.publish({ event: 'e', data: '1' });
+      await service.publish({ event: 'e', data: '2' });
+      const client = connect(service, { lastEventId: first });
+      client.close();
+      transport.releaseReplays();
+      await tick();
+      assert.deepEqual(client.received(), []);
+      assert.equal(client.state.error, undefined);
+      assert.equal(service.connectedClients.total, 0);
+    });
+  });
+
+  describe('teardown', () => {
+    it('completes every open stream and clientChanges$ on module destroy, and stops delivering', async () => {
+      const { service } = setup();
+      const clients = [connect(service), connect(service, { channels: ['a'] })];
+      let changesDone = false;
+      service.clientChanges$.subscribe({
+        complete: () => (changesDone = true),
+      });
+      service.onModuleDestroy();
+      for (const client of clients) assert.equal(client.state.completed, true);
+      assert.equal(changesDone, true);
+      assert.deepEqual(service.connectedClients, { total: 0, channels: {} });
+      await service.publish({ event: 'e', data: 'late' });
+      for (const client of clients) assert.deepEqual(client.received(), []);
+    });
+
+    it('leaves no client behind after many connects and disconnects', async () => {
+      const { service } = setup();
+      for (let i = 0; i < 500; i++) {
+        const client = connect(service, {
+          channels: [`c${i % 7}`],
+          lastEventId: i % 3 ? undefined : 'x',
+        });
+        if (i % 2) await tick();
+        client.close();
+      }
+      await tick();
+      assert.deepEqual(service.connectedClients, { total: 0, channels: {} });
+    });
+  });
+});

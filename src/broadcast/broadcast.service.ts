@@ -1,0 +1,258 @@
+import type {
+  BeforeApplicationShutdown,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { Observable, Subject, concat, from, ignoreElements } from 'rxjs';
+import { randomUUID } from 'node:crypto';
+import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';
+import { KeepAliveTimer } from '../framing/keep-alive-timer.js';
+import { shutdownRetryFrame } from '../framing/shutdown-retry.js';
+import { ResolvedSseOptions } from '../resolved-sse-options.js';
+import {
+  CONNECTED_EVENT,
+  DEFAULT_EVENT_NAME,
+  HISTORY_GAP_EVENT,
+} from '../sse.constants.js';
+import { holdHeadersUntil } from '../streaming/handler-hand-off.js';
+import type { StoredEvent } from '../transports/transport-event.js';
+import { SseTransport } from '../transports/sse.transport.js';
+import { BroadcastClient } from './broadcast-client.js';
+import type { BroadcastMessage } from './broadcast-message.js';
+import type { BroadcastStats } from './broadcast-stats.js';
+import type {
+  ClientChange,
+  ConnectedClients,
+  StreamOptions,
+} from './broadcast-stream.types.js';
+import { authorizeStream } from './stream-authorizer.js';
+
+/**
+ * Publishes events to every connected client (or a channel's subscribers),
+ * and hands controllers the stream each client reads.
+ */
+@Injectable()
+export class BroadcastService
+  implements OnModuleDestroy, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(BroadcastService.name);
+  private readonly clients = new Set<BroadcastClient>();
+  private readonly byChannel = new Map<string, Set<BroadcastClient>>();
+  private readonly changes = new Subject<ClientChange>();
+  private readonly subscription: Subscription;
+  /** The id of the newest event seen, handed to new clients as their position. */
+  private latestId: string | undefined;
+  /**
+   * One timer for all broadcast streams: the same comment frame to each,
+   * part of the stream itself so it also flows under Nest's own `@Sse()`.
+   */
+  private readonly keepAlive: KeepAliveTimer;
+  private published = 0;
+  private delivered = 0;
+  private replayed = 0;
+
+  /** Every connect and disconnect of a broadcast stream. */
+  readonly clientChanges$ = this.changes.asObservable();
+
+  constructor(
+    private readonly transport: SseTransport,
+    private readonly options: ResolvedSseOptions,
+  ) {
+    this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
+      for (const client of this.clients) client.send(frame);
+    });
+    this.subscription = transport.events$.subscribe((event) =>
+      this.deliver(event),
+    );
+  }
+
+  /**
+   * Sends one event to every client, or to one channel's subscribers. It is
+   * validated and encoded once; resolves with its id after fan-out. Throws
+   * `InvalidSseFieldException` (nothing sent) for a value that would break the
+   * framing.
+   */
+  async publish(message: BroadcastMessage): Promise<string> {
+    const event = checkField('event', message.event ?? DEFAULT_EVENT_NAME);
+    const data = serializeData(message.data);
+    const channel =
+      message.channel === undefined
+        ? undefined
+        : checkField('channel', message.channel);
+    const id =
+      message.id === undefined ? undefined : checkField('id', message.id);
+    const stored = await this.transport.publish({ event, data, channel, id });
+    this.published++;
+    return stored.id;
+  }
+
+  /**
+   * The stream of one client, to return from an `@SseRoute()` (or `@Sse()`)
+   * handler: a `connected` event, the replay after `lastEventId`, then every
+   * broadcast for it. Throws whatever the `authorize` option decides (403
+   * by default) before any frame. `@SseRoute()` applies `maxClients`.
+   */
+  stream(options: StreamOptions = {}): Observable<SseFrame> {
+    const channels = [...new Set(options.channels ?? [])].map((c) =>
+      checkField('channel', c),
+    );
+    const verdict = authorizeStream(
+      this.options.authorize,
+      options.request,
+      channels,
+    );
+    const open = this.open(channels, options.lastEventId);
+    if (!verdict) return open;
+    return holdHeadersUntil(
+      concat(from(verdict).pipe(ignoreElements()), open),
+      verdict,
+    );
+  }
+
+  /** Counters for logs and metrics. */
+  get stats(): BroadcastStats {
+    return {
+      connected: this.clients.size,
+      published: this.published,
+      delivered: this.delivered,
+      replayed: this.replayed,
+    };
+  }
+
+  private open(
+    channels: string[],
+    lastEventId: string | undefined,
+  ): Observable<SseFrame> {
+    return new Observable<SseFrame>((subscriber) => {
+      const client = new BroadcastClient(
+        randomUUID(),
+        channels,
+        subscriber,
+        lastEventId ?? this.latestId,
+      );
+      this.add(client);
+      client.send(
+        SseFrame.from({
+          type: CONNECTED_EVENT,
+          id: client.lastId,
+          data: { clientId: client.id, serverTime: new Date().toISOString() },
+          retry: this.options.retryMs,
+        }),
+      );
+      if (lastEventId !== undefined) this.replay(client, lastEventId);
+      return () => this.remove(client);
+    });
+  }
+
+  /** Open broadcast streams of this process, in all and per channel. */
+  get connectedClients(): ConnectedClients {
+    const channels: Record<string, number> = {};
+    for (const [name, members] of this.byChannel) channels[name] = members.size;
+    return { total: this.clients.size, channels };
+  }
+
+  /**
+   * Ends every open stream with a `retry:` spread over
+   * `shutdownRetrySpreadMs` (clients reconnect elsewhere, not all at once)
+   * and stops listening.
+   */
+  onModuleDestroy(): void {
+    this.subscription.unsubscribe();
+    this.keepAlive.stop();
+    const { retryMs, shutdownRetrySpreadMs } = this.options;
+    for (const client of [...this.clients]) {
+      client.send(
+        shutdownRetryFrame(retryMs, shutdownRetrySpreadMs, client.lastId),
+      );
+      client.complete();
+    }
+    this.changes.complete();
+  }
+
+  /**
+   * Lets the responses ended in `onModuleDestroy` finish before the HTTP
+   * server closes, so it finds their connections idle and closes them at
+   * once instead of waiting for their keep-alive timeout.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private deliver(event: StoredEvent): void {
+    this.latestId = event.id;
+    const recipients =
+      event.channel === undefined
+        ? this.clients
+        : this.byChannel.get(event.channel);
+    if (!recipients) return;
+    this.delivered += recipients.size;
+    for (const client of recipients) client.deliver(event);
+  }
+
+  private replay(client: BroadcastClient, lastEventId: string): void {
+    client.beginReplay();
+    this.transport.replay(lastEventId, client.channels).then(
+      ({ events, gap }) => {
+        if (!this.clients.has(client)) return;
+        if (gap) {
+          client.send(
+            SseFrame.from({
+              type: HISTORY_GAP_EVENT,
+              id: client.lastId,
+              data: { lastEventId, reason: gap, replayed: events.length },
+            }),
+          );
+        }
+        this.replayed += events.length;
+        client.endReplay(events);
+      },
+      (err: unknown) => {
+        this.logger.warn(`Replay after ${lastEventId} failed: ${String(err)}`);
+        client.fail(err);
+      },
+    );
+  }
+
+  private add(client: BroadcastClient): void {
+    this.clients.add(client);
+    this.keepAlive.start();
+    for (const channel of client.channels) {
+      let members = this.byChannel.get(channel);
+      if (!members) this.byChannel.set(channel, (members = new Set()));
+      members.add(client);
+    }
+    this.debug(
+      () =>
+        `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
+    );
+    this.changes.next({
+      type: 'connect',
+      clientId: client.id,
+      channels: client.channels,
+    });
+  }
+
+  /** A debug line, built only when debug logging is on (it runs per connect). */
+  private debug(message: () => string): void {
+    if (Logger.isLevelEnabled('debug')) this.logger.debug(message());
+  }
+
+  private remove(client: BroadcastClient): void {
+    if (!this.clients.delete(client)) return;
+    if (this.clients.size === 0) this.keepAlive.stop();
+    for (const channel of client.channels) {
+      const members = this.byChannel.get(channel);
+      members?.delete(client);
+      if (members?.size === 0) this.byChannel.delete(channel);
+    }
+    this.debug(
+      () => `Client ${client.id} disconnected (${this.clients.size} open)`,
+    );
+    this.changes.next({
+      type: 'disconnect',
+      clientId: client.id,
+      channels: client.channels,
+    });
+  }
+}

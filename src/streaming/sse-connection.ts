@@ -1,0 +1,199 @@
+import type { IncomingMessage } from 'node:http';
+import { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { asHttpChunk } from '../framing/http-chunk.js';
+import { SseFrame } from '../framing/sse-frame.js';
+import type { SseMessage } from '../framing/sse-message.js';
+
+/** The headers of every stream: no caching, no buffering by proxies or compression. */
+const STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+const STREAM_HEADER_ENTRIES = Object.entries(STREAM_HEADERS);
+
+/** Any match makes V8 flatten the string it reads, in place. */
+const FLATTEN = /^/;
+
+/**
+ * Node keeps the header block it sent on the response (`_header`) as it
+ * built it: a rope of some 30 concatenated pieces, about 900 bytes held for
+ * the whole stream. Reading it once through a regexp turns it into one flat
+ * string of its length.
+ */
+function flattenSentHeader(response: ServerResponse): void {
+  const header = (response as { _header?: unknown })._header;
+  if (typeof header === 'string') FLATTEN.test(header);
+}
+
+/**
+ * One open SSE response: commits the headers, writes frames straight to the
+ * socket and cuts the client when it stops reading.
+ */
+export class SseConnection {
+  private committed = false;
+  private closed = false;
+  private idle = true;
+  /** The last write found the socket's buffer past its high-water mark. */
+  private behind = false;
+  /** Set once frames are written straight to the socket (`directSocket`). */
+  private socket: Socket | undefined;
+  private chunked = false;
+  /** A limit below the socket's high-water mark: `behind` cannot tell. */
+  private readonly checkEachWrite: boolean;
+
+  constructor(
+    private readonly request: IncomingMessage,
+    readonly response: ServerResponse,
+    private readonly maxBufferedBytes: number,
+    /** Called once, when the stream ends for whatever reason. */
+    private readonly onClose: (dropped: boolean) => void,
+    /**
+     * Headers the framework holds outside the raw response (Fastify's reply
+     * keeps `@Header()` and CORS headers until it sends): applied at commit.
+     */
+    private readonly frameworkHeaders?: () =>
+      Record<string, unknown> | undefined,
+  ) {
+    this.checkEachWrite = maxBufferedBytes < response.writableHighWaterMark;
+    response.once('close', () => this.finish(false));
+  }
+
+  get headersCommitted(): boolean {
+    return this.committed;
+  }
+
+  /** Sends status and headers (once); later frames follow without delay. */
+  commit(): void {
+    if (!this.setHeaders()) return;
+    this.response.flushHeaders();
+    flattenSentHeader(this.response);
+  }
+
+  /**
+   * Sets status and headers (once): they go out with the next write, or at
+   * once through `commit`. False when that was done already.
+   */
+  private setHeaders(): boolean {
+    if (this.committed || this.closed) return false;
+    this.committed = true;
+    const res = this.response;
+    const inherited = this.frameworkHeaders?.() ?? {};
+    for (const [name, value] of Object.entries(inherited)) {
+      if (value !== undefined && !res.hasHeader(name)) {
+        res.setHeader(name, value as string | number | readonly string[]);
+      }
+    }
+    for (const [name, value] of STREAM_HEADER_ENTRIES) {
+      if (name !== 'Content-Type' || !res.hasHeader(name))
+        res.setHeader(name, value);
+    }
+    if ((this.request.httpVersionMajor ?? 1) < 2)
+      res.setHeader('Connection', 'keep-alive');
+    res.removeHeader('Content-Length');
+    res.statusCode = 200;
+    // No setNoDelay: Node's HTTP server turns Nagle's algorithm off for every
+    // connection (`noDelay`, on by default), so frames go out as written.
+    return true;
+  }
+
+  /** Writes one frame: an encoded `SseFrame`, or a message encoded for this client. */
+  write(item: SseFrame | SseMessage): void {
+    if (this.closed) return;
+    // The headers go out with the first frame, in the same packet.
+    const first = !this.committed && this.setHeaders();
+    const frame = item instanceof SseFrame ? item : SseFrame.from(item);
+    // A client that stopped reading would make Node buffer without bound.
+    // Only one whose socket went past its high-water mark (a write returned
+    // false) can be over the limit, unless the limit is below that mark.
+    if (
+      (this.behind || this.checkEachWrite) &&
+      this.response.writableLength > this.maxBufferedBytes
+    ) {
+      this.drop();
+      return;
+    }
+    this.idle = false;
+    const socket = this.socket ?? this.directSocket();
+    this.behind = socket
+      ? !socket.write(this.chunked ? asHttpChunk(frame) : frame.bytes)
+      : !this.response.write(frame.bytes);
+    if (first) flattenSentHeader(this.response);
+  }
+
+  /**
+   * The socket, once frames can go to it as `ServerResponse.write` would
+   * put them (as HTTP/1.1 chunks): the headers are sent, nothing waits in
+   * the response, the connection is HTTP/1 and no middleware wrapped
+   * `write` (compression). Per frame this skips the response object, whose
+   * shape Express makes unique per request (it swaps the prototype), so
+   * that every access to it is a slow lookup.
+   */
+  private directSocket(): Socket | undefined {
+    const res = this.response;
+    const socket = res.socket;
+    if (
+      !res.headersSent ||
+      !socket ||
+      this.request.httpVersionMajor !== 1 ||
+      res.write !== ServerResponse.prototype.write ||
+      res.writableLength !== socket.writableLength
+    ) {
+      return undefined;
+    }
+    this.chunked = res.chunkedEncoding;
+    return (this.socket = socket);
+  }
+
+  /**
+   * Writes the keep-alive comment if nothing else was written since the
+   * last call: it goes only to streams that are otherwise silent.
+   */
+  keepAlive(frame: SseFrame): void {
+    if (this.idle && this.committed) {
+      this.write(frame);
+    }
+    this.idle = true;
+  }
+
+  /** Ends the response normally. */
+  end(last?: SseFrame): void {
+    if (this.closed) return;
+    if (!this.committed) this.commit();
+    if (last) this.response.write(last.bytes);
+    this.response.end();
+    this.finish(false);
+  }
+
+  /**
+   * Answers 204 to a stream that ended before sending anything: the spec's
+   * way of telling EventSource to stop reconnecting.
+   */
+  endEmpty(): void {
+    if (this.closed) return;
+    if (this.committed) return this.end();
+    this.committed = true;
+    this.response.statusCode = 204;
+    this.response.end();
+    this.finish(false);
+  }
+
+  /** Stops tracking the response without touching it (it was never committed). */
+  release(): void {
+    this.finish(false);
+  }
+
+  /** Cuts a client that fell too far behind; it will reconnect and replay. */
+  drop(): void {
+    if (this.closed) return;
+    this.response.destroy();
+    this.finish(true);
+  }
+
+  private finish(dropped: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(dropped);
+  }
+}

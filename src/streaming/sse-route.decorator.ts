@@ -1,0 +1,69 @@
+import { Get, Res, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { handlerReturned } from './handler-hand-off.js';
+import { ROUTE_ARGS_METADATA } from './nest-metadata-keys.js';
+import { SseRouteInterceptor } from './sse-route.interceptor.js';
+
+/** Metadata key marking `@SseRoute()` handlers (for documentation tools). */
+export const SSE_ROUTE_METADATA = 'nestjs-sse:route';
+
+type Handler = (...args: unknown[]) => unknown;
+
+/**
+ * Declares a GET route that streams Server-Sent Events: the handler returns
+ * an Observable of `SseFrame`s (from `BroadcastService.stream`) or of
+ * `MessageEvent`-like objects. Like Nest's `@Sse()`, with guards, pipes,
+ * interceptors and filters, but frames are written to the socket as they
+ * are: a broadcast is encoded once, not once per client. Put it above the
+ * method's other decorators.
+ *
+ * Once the headers are sent, the request is over for Nest (interceptors see
+ * it complete, its context is freed) and the stream goes on by itself, so an
+ * open stream costs little more than its socket. Interceptors see the
+ * frames only when declared above `@SseRoute()`, which also makes each frame
+ * go through Nest's operators.
+ */
+export function SseRoute(path?: string | string[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    const original = descriptor.value as unknown as Handler;
+    const responseIndex = responseParamIndex(target, key, original);
+    // Headers are committed once the handler has returned (as Nest's @Sse()
+    // does), so pipes and the handler itself can still answer with a 4xx.
+    const handler: Handler = function (this: unknown, ...args) {
+      const result = original.apply(this, args);
+      const response = args[responseIndex];
+      if (result instanceof Promise) {
+        return result.then((value) => handlerReturned(response, value));
+      }
+      return handlerReturned(response, result);
+    };
+    for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
+      Reflect.defineMetadata(
+        metadataKey,
+        Reflect.getOwnMetadata(metadataKey, original),
+        handler,
+      );
+    }
+    Object.defineProperty(handler, 'name', { value: original.name });
+    (descriptor as PropertyDescriptor).value = handler;
+
+    Get(path)(target, key, descriptor);
+    UseInterceptors(SseRouteInterceptor)(target, key, descriptor);
+    SetMetadata(SSE_ROUTE_METADATA, true)(target, key, descriptor);
+    // The interceptor writes the response itself; a response parameter past
+    // the handler's own tells Nest not to send one after it.
+    Res()(target, key, responseIndex);
+  };
+}
+
+function responseParamIndex(
+  target: object,
+  key: string | symbol,
+  handler: Handler,
+): number {
+  const params: Record<string, { index: number }> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {};
+  return (
+    Math.max(handler.length - 1, ...Object.values(params).map((p) => p.index)) +
+    1
+  );
+}
