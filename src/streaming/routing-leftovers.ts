@@ -1,13 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Lets go of what the router left on a request for the rest of its chain,
- * once a stream is handed off and that chain is over. Express's `req.next`
- * holds its routing state (closures over the layers, the values it would
- * restore) and `req._parsedUrl` a parsed URL, for as long as the request
- * lives: here, the whole stream. Both are rebuilt on demand by whatever
- * would need them (`parseurl` parses again; nothing continues a route whose
- * response is streaming).
+ * Lets go of what Express's router left on a request for a chain that is
+ * over once the stream is handed off: `req.next` (its routing state) and
+ * `req._parsedUrl`, otherwise held for the whole stream. Nothing continues
+ * a streaming route, and `parseurl` parses again if asked.
  */
 export function releaseRoutingLeftovers(request: IncomingMessage): void {
   const leftovers = request as { next?: unknown; _parsedUrl?: unknown };

@@ -17,10 +17,8 @@ const STREAM_HEADER_ENTRIES = Object.entries(STREAM_HEADERS);
 const FLATTEN = /^/;
 
 /**
- * Node keeps the header block it sent on the response (`_header`) as it
- * built it: a rope of some 30 concatenated pieces, about 900 bytes held for
- * the whole stream. Reading it once through a regexp turns it into one flat
- * string of its length.
+ * Node keeps the sent header block (`_header`) for the whole stream as a
+ * rope of some 30 pieces (~900 bytes); one regexp read flattens it.
  */
 function flattenSentHeader(response: ServerResponse): void {
   const header = (response as { _header?: unknown })._header;
@@ -104,9 +102,9 @@ export class SseConnection {
     // The headers go out with the first frame, in the same packet.
     const first = !this.committed && this.setHeaders();
     const frame = item instanceof SseFrame ? item : SseFrame.from(item);
-    // A client that stopped reading would make Node buffer without bound.
-    // Only one whose socket went past its high-water mark (a write returned
-    // false) can be over the limit, unless the limit is below that mark.
+    // Node would buffer without bound for a client that stopped reading.
+    // Only a socket past its high-water mark can be over the limit, unless
+    // the limit is below that mark.
     if (
       (this.behind || this.checkEachWrite) &&
       this.response.writableLength > this.maxBufferedBytes
@@ -123,12 +121,10 @@ export class SseConnection {
   }
 
   /**
-   * The socket, once frames can go to it as `ServerResponse.write` would
-   * put them (as HTTP/1.1 chunks): the headers are sent, nothing waits in
-   * the response, the connection is HTTP/1 and no middleware wrapped
-   * `write` (compression). Per frame this skips the response object, whose
-   * shape Express makes unique per request (it swaps the prototype), so
-   * that every access to it is a slow lookup.
+   * The socket, once a frame written to it is what `response.write` would
+   * send: headers out, nothing queued in the response, HTTP/1, `write` not
+   * wrapped (compression). It skips the response, which Express makes slow
+   * to access (a prototype swapped per request).
    */
   private directSocket(): Socket | undefined {
     const res = this.response;

@@ -13,14 +13,13 @@ type Handler = (...args: unknown[]) => unknown;
  * an Observable of `SseFrame`s (from `BroadcastService.stream`) or of
  * `MessageEvent`-like objects. Like Nest's `@Sse()`, with guards, pipes,
  * interceptors and filters, but frames are written to the socket as they
- * are: a broadcast is encoded once, not once per client. Put it above the
- * method's other decorators.
+ * are: a broadcast is encoded once, not once per client. Counted against
+ * `maxClients` and `maxClientsPerAddress`.
  *
- * Once the headers are sent, the request is over for Nest (interceptors see
- * it complete, its context is freed) and the stream goes on by itself, so an
- * open stream costs little more than its socket. Interceptors see the
- * frames only when declared above `@SseRoute()`, which also makes each frame
- * go through Nest's operators.
+ * Put it above the method's other decorators. Once the headers are sent,
+ * the request is over for Nest (interceptors see it complete) and the
+ * stream goes on by itself. Interceptors declared above `@SseRoute()` see
+ * the frames, at the cost of Nest's operators on each.
  */
 export function SseRoute(path?: string | string[]): MethodDecorator {
   return (target, key, descriptor) => {
