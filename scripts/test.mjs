@@ -9,7 +9,7 @@
 //   npm test -- <substring>  spec files whose path contains it
 //   TEST_PLATFORMS=fastify npm test -- e2e   e2e on one platform only
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -48,6 +48,9 @@ function specs(dir, suffix) {
 }
 
 const filter = process.argv[2];
+// A fresh dist/: a spec moved or deleted in the sources must not keep
+// running from an old build.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 const build = run('npx', ['tsc', '-p', 'tsconfig.json']);
 if (build.status !== 0) process.exit(build.status ?? 1);
 
@@ -67,7 +70,7 @@ if (/redis/.test(names)) provision('redis-server', 'redis-server');
 if (/browser/.test(names)) provision('chromium', 'chromium');
 
 // Unit specs run once; the e2e suite runs once per HTTP platform (the demo
-// picks it from HTTP_ADAPTER, as startDemo() does in the specs).
+// and createTestApp() in test/support pick it from HTTP_ADAPTER).
 const platforms = (process.env.TEST_PLATFORMS ?? 'express,fastify').split(',');
 const passes = [];
 const unitFiles = files.filter((f) => unit.includes(f));

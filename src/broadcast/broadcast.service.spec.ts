@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { EventSourceMessage } from 'eventsource-parser';
-import { parseSseBytes } from '../../test/helpers/parse-sse.js';
+import { parseSseBytes } from '../../test/support/parse-sse.js';
 import { BroadcastService } from './broadcast.service.js';
 import type { ClientChange, StreamOptions } from './broadcast-stream.types.js';
 import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSseBytes } from '../../test/helpers/parse-sse.js';
+import { parseSseBytes } from '../../test/support/parse-sse.js';
 import { shutdownRetryFrame } from './shutdown-retry.js';
 
 describe('shutdownRetryFrame', () => {

@@ -5,7 +5,7 @@ import {
   normalizeLineBreaks,
   parseSse,
   parseSseBytes,
-} from '../../test/helpers/parse-sse.js';
+} from '../../test/support/parse-sse.js';
 import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';
 import { SseFrame, checkField, serializeData } from './sse-frame.js';
 import type { SseMessage } from './sse-message.js';

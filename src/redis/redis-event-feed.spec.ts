@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RedisEventFeed } from './redis-event-feed.js';
 import { envelopeOf } from './redis-envelope.spec-helper.js';
-import { waitFor } from '../../test/helpers/wait.js';
+import { waitFor } from '../../test/support/wait.js';
 
 const silent = { log() {}, warn() {}, error() {} };
 

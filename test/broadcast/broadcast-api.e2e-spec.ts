@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { RecordingEventSource } from '../helpers/event-source.js';
-import type { HttpAnswer } from '../helpers/http.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { RecordingEventSource } from '../support/event-source.js';
+import type { HttpAnswer } from '../support/http.js';
+import { http, postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 /** A 4xx with a JSON body whose message matches `what`. */
 function assertJsonError(answer: HttpAnswer, status: number, what: RegExp) {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ClientChange } from '../../src/index.js';
 import { BroadcastService, SseStreams } from '../../src/index.js';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { RecordingEventSource } from '../helpers/event-source.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { RecordingEventSource } from '../support/event-source.js';
+import { http, postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 const clients = async (demo: RunningDemo) =>
   (await http('GET', `${demo.url}/api/clients`)).json as {

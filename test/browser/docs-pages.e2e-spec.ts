@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http } from '../helpers/http.js';
-import { operations } from '../helpers/openapi.js';
-import type { WatchedPage } from './browser.js';
-import { launchChromium, screenshot, watchedPage } from './browser.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http } from '../support/http.js';
+import { operations } from '../support/openapi.js';
+import type { WatchedPage } from '../support/browser.js';
+import { launchChromium, screenshot, watchedPage } from '../support/browser.js';
 
 const WAIT = { timeout: 20_000 };
 /** `src`/`href` values of an HTML page that point to another host. */

@@ -4,28 +4,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoConfigFromEnv } from '../../demo/demo-config.js';
-import type { DemoProcess } from '../helpers/demo-process.js';
-import {
-  ROOT,
-  startDemoProcess,
-  stopDemoProcess,
-} from '../helpers/demo-process.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
+import type { DemoProcess } from '../support/demo-process.js';
+import { startDemoProcess, stopDemoProcess } from '../support/demo-process.js';
+import { http, postBroadcast } from '../support/http.js';
+import { ROOT } from '../support/paths.js';
+import { SseReader } from '../support/sse-reader.js';
 
 describe('the demo as `npm run start:prod` runs it, configured by its environment', () => {
   const token = 'env-token';
   let demo: DemoProcess;
   before(async () => {
-    demo = await startDemoProcess(
-      {
+    demo = await startDemoProcess({
+      env: {
         SSE_KEEPALIVE_SECONDS: '1',
         SSE_HISTORY_SIZE: '2',
         SSE_MAX_CLIENTS: '2',
         BROADCAST_TOKEN: token,
       },
-      { viaNpm: true },
-    );
+      viaNpm: true,
+    });
   });
   after(() => stopDemoProcess(demo));
 
@@ -102,7 +99,7 @@ describe('the demo as `npm run start:prod` runs it, configured by its environmen
 describe('the demo on another HOST', () => {
   // Linux routes all of 127.0.0.0/8 to loopback.
   it('listens on HOST only', async () => {
-    const demo = await startDemoProcess({}, { host: '127.0.0.2' });
+    const demo = await startDemoProcess({ host: '127.0.0.2' });
     try {
       assert.equal((await http('GET', `${demo.url}/api/clients`)).status, 200);
       const elsewhere = demo.url.replace('127.0.0.2', '127.0.0.1');

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { http } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
+import { http } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
 import { startOnSseExpressAdapter } from './express-adapter.app.js';
 
 const run = promisify(execFile);

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import type {
   CallHandler,
   ExecutionContext,
-  INestApplication,
   NestInterceptor,
 } from '@nestjs/common';
 import {
@@ -16,14 +15,14 @@ import {
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { map, of, tap } from 'rxjs';
-import { createPlatformApp } from '../../demo/platform/http-platform.js';
-import type { HttpPlatform } from '../../demo/platform/http-platform.js';
 import type {
   BroadcastMessage,
   SseFrame,
   SseMessage,
 } from '../../src/index.js';
 import { BroadcastService, SseModule, SseRoute } from '../../src/index.js';
+import type { TestApp } from '../support/test-app.js';
+import { startTestApp } from '../support/test-app.js';
 
 /** What the outer interceptor saw, per request, in order. */
 export const outerLog: string[] = [];
@@ -88,13 +87,5 @@ class HandOverController {
 class HandOverModule {}
 
 /** The fixture app on a free loopback port. */
-export async function startHandOverFixture(): Promise<{
-  app: INestApplication;
-  url: string;
-}> {
-  const platform = (process.env.HTTP_ADAPTER as HttpPlatform) || 'express';
-  const app = await createPlatformApp(HandOverModule, platform, '100kb', false);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url };
-}
+export const startHandOverFixture = (): Promise<TestApp> =>
+  startTestApp(HandOverModule);

@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { http } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import { http } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 import { contexts, outerLog, startHandOverFixture } from './hand-over.app.js';
 
 setFlagsFromString('--expose-gc');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, MessageEvent } from '@nestjs/common';
+import type { MessageEvent } from '@nestjs/common';
 import {
   Body,
   Controller,
@@ -11,10 +11,10 @@ import {
   Sse,
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { createPlatformApp } from '../../demo/platform/http-platform.js';
-import type { HttpPlatform } from '../../demo/platform/http-platform.js';
 import type { BroadcastMessage } from '../../src/index.js';
 import { BroadcastService, SseModule } from '../../src/index.js';
+import type { TestApp } from '../support/test-app.js';
+import { startTestApp } from '../support/test-app.js';
 
 /** Stands in for an app's own config provider. */
 export const FIXTURE_CONFIG = Symbol('FIXTURE_CONFIG');
@@ -70,18 +70,5 @@ class FixtureConfigModule {}
 class NestSseFixtureModule {}
 
 /** The fixture app on a free loopback port. */
-export async function startNestSseFixture(): Promise<{
-  app: INestApplication;
-  url: string;
-}> {
-  const platform = (process.env.HTTP_ADAPTER as HttpPlatform) || 'express';
-  const app = await createPlatformApp(
-    NestSseFixtureModule,
-    platform,
-    '100kb',
-    false,
-  );
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url };
-}
+export const startNestSseFixture = (): Promise<TestApp> =>
+  startTestApp(NestSseFixtureModule);

@@ -3,10 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { BroadcastService } from '../../src/index.js';
-import { RecordingEventSource } from '../helpers/event-source.js';
-import { http } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import { RecordingEventSource } from '../support/event-source.js';
+import { http } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 import { startNestSseFixture } from './nest-sse.app.js';
 
 /**

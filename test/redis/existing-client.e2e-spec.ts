@@ -7,9 +7,9 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { BroadcastService, SseModule, SseRoute } from '../../src/index.js';
 import { RedisTransport } from '../../src/redis/index.js';
-import { RedisServer } from '../helpers/redis-server.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import { RedisServer } from '../support/redis-server.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 

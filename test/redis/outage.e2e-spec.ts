@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import type { HttpAnswer } from '../helpers/http.js';
-import { postBroadcast } from '../helpers/http.js';
-import { RedisServer, freePort } from '../helpers/redis-server.js';
-import { DemosOnRedis } from '../helpers/demos-on-redis.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import type { HttpAnswer } from '../support/http.js';
+import { postBroadcast } from '../support/http.js';
+import { freePort } from '../support/free-port.js';
+import { RedisServer } from '../support/redis-server.js';
+import { DemosOnRedis } from '../support/demos-on-redis.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 describe('Redis transport: redis-server killed and restarted mid-test', () => {
   let demos: DemosOnRedis;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { postBroadcast } from '../helpers/http.js';
-import { DemosOnRedis } from '../helpers/demos-on-redis.js';
-import { SseReader } from '../helpers/sse-reader.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { postBroadcast } from '../support/http.js';
+import { DemosOnRedis } from '../support/demos-on-redis.js';
+import { SseReader } from '../support/sse-reader.js';
 
 describe('Redis transport: replay on whichever instance a client lands', () => {
   let demos: DemosOnRedis;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { http } from '../helpers/http.js';
-import { waitFor } from '../helpers/wait.js';
-import type { ChildDemo, ChildReport } from './support/child-demo.js';
-import { startChildDemo } from './support/child-demo.js';
-import { RawStream } from './support/raw-stream.js';
+import { http } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
+import type { DemoProcess, DemoReport } from '../support/demo-process.js';
+import { startDemoProcess } from '../support/demo-process.js';
+import { RawStream } from '../support/raw-stream.js';
 
 const CYCLES = 20_000;
 const WARMUP = 2_000;
@@ -36,7 +36,7 @@ async function churn(url: string, count: number, offset: number) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
-const settled = (demo: ChildDemo) =>
+const settled = (demo: DemoProcess) =>
   waitFor(
     async () => {
       const r = await demo.peek();
@@ -47,14 +47,17 @@ const settled = (demo: ChildDemo) =>
   );
 
 describe(`churn: ${CYCLES} connect/disconnect cycles (child process)`, () => {
-  let demo: ChildDemo | undefined;
+  let demo: DemoProcess | undefined;
   after(() => demo?.kill('SIGKILL'));
 
   it('returns to zero clients, leaks no timers, handles, listeners or per-address counts, and heap growth stays bounded', async () => {
-    demo = await startChildDemo({
-      keepAliveSeconds: 1,
-      historySize: 50,
-      maxClientsPerAddress: PER_IP,
+    demo = await startDemoProcess({
+      entry: 'instrumented',
+      config: {
+        keepAliveSeconds: 1,
+        historySize: 50,
+        maxClientsPerAddress: PER_IP,
+      },
     });
     for (let n = 0; n < 5; n++) {
       // On a connection of its own, so no idle socket is left to count.
@@ -79,7 +82,7 @@ describe(`churn: ${CYCLES} connect/disconnect cycles (child process)`, () => {
     assert.deepEqual(afterChurn.channels, {});
     assert.equal(afterChurn.streams.open, 0);
     assert.equal(afterChurn.streams.dropped, 0);
-    const kinds = (r: ChildReport) => ({ ...r.resources });
+    const kinds = (r: DemoReport) => ({ ...r.resources });
     assert.deepEqual(
       kinds(afterChurn),
       kinds(before),

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BroadcastService, InvalidSseFieldException } from '../../src/index.js';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { normalizeLineBreaks } from '../helpers/parse-sse.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { NASTY_STRINGS, hostileString } from './support/hostile.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { normalizeLineBreaks } from '../support/parse-sse.js';
+import { SseReader } from '../support/sse-reader.js';
+import { NASTY_STRINGS, hostileString } from '../support/hostile.js';
 
 const RUNS = 500;
 

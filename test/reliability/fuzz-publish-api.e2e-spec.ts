@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AccessTokens } from '../../demo/auth/access-tokens.js';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http } from '../helpers/http.js';
-import { normalizeLineBreaks } from '../helpers/parse-sse.js';
-import { SseReader } from '../helpers/sse-reader.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http } from '../support/http.js';
+import { normalizeLineBreaks } from '../support/parse-sse.js';
+import { SseReader } from '../support/sse-reader.js';
 import {
   RawJson,
   deepJson,
   hostileString,
   pollutingJson,
   toJsonText,
-} from './support/hostile.js';
+} from '../support/hostile.js';
 
 /** HTTP round trips: bounded so the spec stays well under a minute. */
 const RUNS = 300;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startDemo } from '../helpers/demo-server.js';
-import { postBroadcast } from '../helpers/http.js';
-import { waitFor } from '../helpers/wait.js';
-import type { OpenAnswer } from './support/request.js';
-import { get } from './support/request.js';
+import { startDemo } from '../support/demo-server.js';
+import { postBroadcast } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
+import type { OpenAnswer } from '../support/http.js';
+import { get } from '../support/http.js';
 
 /** A refusal: the status, a JSON body saying why, and Retry-After when asked. */
 async function assertRefused(

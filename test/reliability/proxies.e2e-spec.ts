@@ -3,36 +3,17 @@ import { describe, it } from 'node:test';
 import type { IncomingHttpHeaders } from 'node:http';
 import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import type { INestApplication } from '@nestjs/common';
 import compression from 'compression';
 import type { Express } from 'express';
-import { createDemoApp } from '../../demo/demo.app.js';
-import type { DemoConfig } from '../../demo/demo-config.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-
-/** The demo built as usual, `configure`d before it listens (middleware, CORS). */
-async function startConfigured(
-  overrides: Partial<DemoConfig>,
-  configure: (app: INestApplication) => void,
-) {
-  const app = await createDemoApp({
-    port: 0,
-    host: '127.0.0.1',
-    platform: (process.env.HTTP_ADAPTER as DemoConfig['platform']) || 'express',
-    bodyLimit: '1mb',
-    ...overrides,
-  });
-  configure(app);
-  await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
-}
+import { startDemo } from '../support/demo-server.js';
+import { http, postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
 
 describe('proxies and middleware', () => {
   // compression() is Express middleware: this case builds the Express demo
   // on both passes of the suite.
   it('streams events promptly behind Express compression(): no-transform keeps the stream uncompressed', async () => {
-    const { app, url } = await startConfigured(
+    const { app, url } = await startDemo(
       { platform: 'express', keepAliveSeconds: 0 },
       (a) => a.use(compression({ threshold: 0 })),
     );
@@ -75,7 +56,7 @@ describe('proxies and middleware', () => {
   it('compression() does gzip a stream whose Cache-Control lacks no-transform (why the header matters)', async () => {
     // The control experiment for the case above: the same middleware on a
     // plain text/event-stream route buffers and gzips it.
-    const { app, url } = await startConfigured({ platform: 'express' }, (a) => {
+    const { app, url } = await startDemo({ platform: 'express' }, (a) => {
       a.use(compression({ threshold: 0 }));
       (a.getHttpAdapter().getInstance() as Express).get(
         '/bare-stream',
@@ -112,7 +93,7 @@ describe('proxies and middleware', () => {
 
   it('keeps CORS headers on streams (and on their refusals)', async () => {
     const origin = 'https://app.example';
-    const { app, url } = await startConfigured({ maxClients: 1 }, (a) =>
+    const { app, url } = await startDemo({ maxClients: 1 }, (a) =>
       a.enableCors({ origin, credentials: true }),
     );
     const reader = await SseReader.open(`${url}/sse/broadcast`, { origin });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { postBroadcast } from '../helpers/http.js';
-import { waitFor } from '../helpers/wait.js';
-import type { ChildDemo } from './support/child-demo.js';
-import { openFileLimit, startChildDemo } from './support/child-demo.js';
-import { RawStream } from './support/raw-stream.js';
+import { postBroadcast } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
+import type { DemoProcess } from '../support/demo-process.js';
+import { openFileLimit, startDemoProcess } from '../support/demo-process.js';
+import { RawStream } from '../support/raw-stream.js';
 
 /** Streams held open when SIGTERM arrives. */
 const STREAMS = 10_000;
@@ -42,7 +42,7 @@ async function openMany(
 }
 
 describe(`shutdown with ${STREAMS} open streams (child process, SIGTERM)`, () => {
-  let demo: ChildDemo | undefined;
+  let demo: DemoProcess | undefined;
   let streams: RawStream[] = [];
   after(() => {
     for (const s of streams) s?.destroy();
@@ -56,14 +56,15 @@ describe(`shutdown with ${STREAMS} open streams (child process, SIGTERM)`, () =>
       openFileLimit() > STREAMS + 500,
       `this test needs a soft open-file limit above ${STREAMS + 500} (ulimit -n)`,
     );
-    demo = await startChildDemo(
-      {
+    demo = await startDemoProcess({
+      entry: 'instrumented',
+      config: {
         keepAliveSeconds: 0,
         historySize: 100,
         // Shutdown spread is the library default; retryMs too.
       },
-      { fdLimit: 65_536 },
-    );
+      fdLimit: 65_536,
+    });
     const broadcasts = STREAMS - TICK_STREAMS;
     const started = performance.now();
     streams = await openMany(demo.url, STREAMS, (i) =>

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { http, postBroadcast } from '../helpers/http.js';
-import { waitFor } from '../helpers/wait.js';
-import type { ChildDemo } from './support/child-demo.js';
-import { startChildDemo } from './support/child-demo.js';
-import { IdScanningReader } from './support/paced-reader.js';
-import { RawStream } from './support/raw-stream.js';
+import { http, postBroadcast } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
+import type { DemoProcess } from '../support/demo-process.js';
+import { startDemoProcess } from '../support/demo-process.js';
+import { IdScanningReader } from '../support/id-scanning-reader.js';
+import { RawStream } from '../support/raw-stream.js';
 
 const MB = 1024 * 1024;
 /** Bytes broadcast in all (each event goes to every client). */
@@ -24,7 +24,7 @@ const WINDOW = 4;
 const RSS_BOUND = 64 * MB;
 
 describe('a client that stops reading (child process, 200 MB broadcast)', () => {
-  let demo: ChildDemo | undefined;
+  let demo: DemoProcess | undefined;
   const readers: IdScanningReader[] = [];
   let stuck: RawStream | undefined;
   after(() => {
@@ -34,7 +34,10 @@ describe('a client that stops reading (child process, 200 MB broadcast)', () => 
   });
 
   it('is cut and counted, server memory stays bounded, and the healthy clients get every event in order', async () => {
-    demo = await startChildDemo({ keepAliveSeconds: 0, historySize: 16 });
+    demo = await startDemoProcess({
+      entry: 'instrumented',
+      config: { keepAliveSeconds: 0, historySize: 16 },
+    });
     for (let i = 0; i < HEALTHY; i++) {
       readers.push(await IdScanningReader.open(`${demo.url}/sse/broadcast`));
     }

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import type { IncomingMessage, Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { RecordingEventSource } from '../helpers/event-source.js';
-import { postBroadcast } from '../helpers/http.js';
-import type { ReadEvent } from '../helpers/sse-reader.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { RecordingEventSource } from '../support/event-source.js';
+import { postBroadcast } from '../support/http.js';
+import type { ReadEvent } from '../support/sse-reader.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 async function publishMany(demo: RunningDemo, count: number, channel?: string) {
   const ids: string[] = [];

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startDemo } from '../helpers/demo-server.js';
-import { startDemoProcess, stopDemoProcess } from '../helpers/demo-process.js';
-import { RecordingEventSource } from '../helpers/event-source.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import { startDemo } from '../support/demo-server.js';
+import { startDemoProcess, stopDemoProcess } from '../support/demo-process.js';
+import { RecordingEventSource } from '../support/event-source.js';
+import { http, postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 /** Fails (instead of hanging the suite) when `promise` takes longer than `ms`. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -66,7 +66,9 @@ describe('shutdown with open streams', () => {
   });
 
   it('SIGTERM (shutdown hooks) ends every open stream and the process exits', async () => {
-    const demo = await startDemoProcess({ SSE_KEEPALIVE_SECONDS: '1' });
+    const demo = await startDemoProcess({
+      env: { SSE_KEEPALIVE_SECONDS: '1' },
+    });
     let readers: SseReader[] = [];
     try {
       readers = await openStreams(demo.url);

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AccessTokens } from '../../demo/auth/access-tokens.js';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import {
-  VERDICT_DELAY_MS,
-  startSlowAuthorizeFixture,
-} from './fixtures/slow-authorize.app.js';
-import { LogCapture } from './support/log-capture.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { VERDICT_DELAY_MS, startSlowAuthorizeFixture } from './auth.app.js';
+import { LogCapture } from '../support/log-capture.js';
 
 const SECRET = `jwt-secret-${Math.random().toString(36).slice(2)}`;
 const STATIC_TOKEN = `static-token-${Math.random().toString(36).slice(2)}`;

@@ -22,11 +22,16 @@ export function testDemoConfig(
   };
 }
 
-/** Starts the demo app on a free loopback port. */
+/**
+ * Starts the demo app in this process on a free loopback port; `configure`
+ * runs before it listens (middleware, CORS).
+ */
 export async function startDemo(
   overrides: Partial<DemoConfig> = {},
+  configure?: (app: INestApplication) => void,
 ): Promise<RunningDemo> {
   const app = await createDemoApp(testDemoConfig(overrides));
+  configure?.(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventSource } from 'eventsource';
-import type { EventsOf } from '../src/client/index.js';
-import { TypedEventSource } from '../src/client/index.js';
-import type { TICK_EVENTS } from '../demo/ticks/tick-events.dto.js';
-import type { RunningDemo } from './helpers/demo-server.js';
-import { startDemo } from './helpers/demo-server.js';
-import { postBroadcast } from './helpers/http.js';
+import type { EventsOf } from '../../src/client/index.js';
+import { TypedEventSource } from '../../src/client/index.js';
+import type { TICK_EVENTS } from '../../demo/ticks/tick-events.dto.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { postBroadcast } from '../support/http.js';
 
 /** The types the server declared for `GET /sse`, without its code. */
 type TickEvents = EventsOf<typeof TICK_EVENTS>;

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { connect } from 'node:net';
-import type { ParsedStream } from '../../helpers/parse-sse.js';
-import { parseSse } from '../../helpers/parse-sse.js';
+import type { ParsedStream } from './parse-sse.js';
+import { parseSse } from './parse-sse.js';
 
 const CONNECTED = Buffer.from('event: connected\n');
 

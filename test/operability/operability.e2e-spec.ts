@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BroadcastService, SseStreams } from '../../src/index.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
-import { startOperabilityFixture } from './fixtures/operability.app.js';
-import { LogCapture } from './support/log-capture.js';
-import { RawStream } from './support/raw-stream.js';
+import { startDemo } from '../support/demo-server.js';
+import { http, postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
+import { startOperabilityFixture } from './operability.app.js';
+import { LogCapture } from '../support/log-capture.js';
+import { RawStream } from '../support/raw-stream.js';
 
 /** `name value` lines of a Prometheus text exposition. */
 function samples(text: string): Map<string, number> {

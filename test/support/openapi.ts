@@ -5,13 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ARTIFACTS, ROOT } from './paths.js';
 
 /** An OpenAPI document, loosely typed for walking. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Doc = any;
-
-const ROOT = new URL('../../../', import.meta.url).pathname;
-export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { ARTIFACTS } from './paths.js';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
 /** Screenshots land here (gitignored). */
-export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'browser');
+export const SCREENSHOTS = join(ARTIFACTS, 'browser');
 
 /** Debian's Chromium, headless, with nothing that phones home. */
 export function launchChromium(): Promise<Browser> {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventSource } from 'eventsource';
-import type { RunningDemo } from './helpers/demo-server.js';
-import { startDemo } from './helpers/demo-server.js';
-import { postBroadcast } from './helpers/http.js';
-import { SseReader } from './helpers/sse-reader.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
 
 describe('demo smoke', () => {
   let demo: RunningDemo;

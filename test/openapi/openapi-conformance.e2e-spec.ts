@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AccessClaims } from '../demo/auth/access-tokens.js';
-import { AccessTokens } from '../demo/auth/access-tokens.js';
-import type { DemoConfig } from '../demo/demo-config.js';
-import type { RunningDemo } from './helpers/demo-server.js';
-import { startDemo } from './helpers/demo-server.js';
-import type { HttpAnswer } from './helpers/http.js';
-import { http, postBroadcast } from './helpers/http.js';
-import type { Doc } from './helpers/openapi.js';
-import { dereference, operations, schemaValidator } from './helpers/openapi.js';
-import type { ReadEvent } from './helpers/sse-reader.js';
-import { SseReader } from './helpers/sse-reader.js';
+import type { AccessClaims } from '../../demo/auth/access-tokens.js';
+import { AccessTokens } from '../../demo/auth/access-tokens.js';
+import type { DemoConfig } from '../../demo/demo-config.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import type { HttpAnswer } from '../support/http.js';
+import { http, postBroadcast } from '../support/http.js';
+import type { Doc } from '../support/openapi.js';
+import {
+  dereference,
+  operations,
+  schemaValidator,
+} from '../support/openapi.js';
+import type { ReadEvent } from '../support/sse-reader.js';
+import { SseReader } from '../support/sse-reader.js';
 
 const TOKEN = 'conformance-token';
 const auth = { authorization: `Bearer ${TOKEN}` };

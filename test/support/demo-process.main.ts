@@ -1,17 +1,16 @@
-// A demo server in its own process, for the scenarios that measure it (RSS,
-// heap, handles, exit time) or signal it: started by `startChildDemo()`,
-// configured by RELIABILITY_DEMO_CONFIG (JSON), controlled over IPC.
+// The instrumented demo: a demo server in its own process, for the scenarios
+// that measure it (RSS, heap, handles, exit time) or signal it. Started by
+// `startDemoProcess({ entry: 'instrumented' })`, configured by
+// DEMO_PROCESS_CONFIG (JSON), controlled over IPC.
 import type { Server } from 'node:http';
-import { createDemoApp } from '../../../demo/demo.app.js';
-import type { DemoConfig } from '../../../demo/demo-config.js';
-import { BroadcastService, SseStreams } from '../../../src/index.js';
-import { testDemoConfig } from '../../helpers/demo-server.js';
-import type { ChildReport } from './child-demo.js';
+import { createDemoApp } from '../../demo/demo.app.js';
+import type { DemoConfig } from '../../demo/demo-config.js';
+import { BroadcastService, SseStreams } from '../../src/index.js';
+import type { DemoReport } from './demo-process.js';
+import { testDemoConfig } from './demo-server.js';
 
 const config = testDemoConfig(
-  JSON.parse(
-    process.env.RELIABILITY_DEMO_CONFIG ?? '{}',
-  ) as Partial<DemoConfig>,
+  JSON.parse(process.env.DEMO_PROCESS_CONFIG ?? '{}') as Partial<DemoConfig>,
 );
 
 const warnings: string[] = [];
@@ -25,7 +24,7 @@ const streams = app.get(SseStreams);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function report(collect: boolean): ChildReport {
+function report(collect: boolean): DemoReport {
   if (collect && gc) for (let i = 0; i < 3; i++) gc();
   const resources: Record<string, number> = {};
   for (const name of process.getActiveResourcesInfo()) {

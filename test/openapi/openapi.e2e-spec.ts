@@ -2,11 +2,11 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import type { RunningDemo } from './helpers/demo-server.js';
-import { startDemo } from './helpers/demo-server.js';
-import { http } from './helpers/http.js';
-import type { Doc, RedoclyProblem } from './helpers/openapi.js';
-import { operations, redoclyLint } from './helpers/openapi.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http } from '../support/http.js';
+import type { Doc, RedoclyProblem } from '../support/openapi.js';
+import { operations, redoclyLint } from '../support/openapi.js';
 
 const STREAMS: Record<string, { events: string[]; other: boolean }> = {
   '/sse': { events: ['connected', 'tick', 'complete'], other: false },
