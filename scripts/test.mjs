@@ -6,8 +6,9 @@
 //   npm test                 the whole suite
 //   npm test -- unit         unit specs only (src/**/*.spec.ts)
 //   npm test -- e2e          e2e specs only (test/**/*.e2e-spec.ts)
-//   npm test -- <substring>  spec files whose path contains it
+//   npm test -- <substring>  spec files whose path contains it (several: any of them)
 //   TEST_PLATFORMS=fastify npm test -- e2e   e2e on one platform only
+//   (test/package/ runs once, on no platform in particular)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -47,7 +48,7 @@ function specs(dir, suffix) {
   });
 }
 
-const filter = process.argv[2];
+const filters = process.argv.slice(2);
 // A fresh dist/: a spec moved or deleted in the sources must not keep
 // running from an old build.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -57,11 +58,19 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const unit = specs(join(root, 'dist/src'), '.spec.js');
 const e2e = specs(join(root, 'dist/test'), '.e2e-spec.js');
 let files = [...unit, ...e2e];
-if (filter === 'unit') files = unit;
-else if (filter === 'e2e') files = e2e;
-else if (filter) files = files.filter((f) => f.includes(filter));
+if (filters.length) {
+  files = files.filter((f) =>
+    filters.some((filter) =>
+      filter === 'unit'
+        ? unit.includes(f)
+        : filter === 'e2e'
+          ? e2e.includes(f)
+          : f.includes(filter),
+    ),
+  );
+}
 if (files.length === 0) {
-  console.error(`No spec matches "${filter ?? ''}".`);
+  console.error(`No spec matches "${filters.join(' ')}".`);
   process.exit(1);
 }
 
@@ -70,13 +79,21 @@ if (/redis/.test(names)) provision('redis-server', 'redis-server');
 if (/browser/.test(names)) provision('chromium', 'chromium');
 
 // Unit specs run once; the e2e suite runs once per HTTP platform (the demo
-// and createTestApp() in test/support pick it from HTTP_ADAPTER).
+// and createTestApp() in test/support pick it from HTTP_ADAPTER), except the
+// specs of the package as published (test/package/: the packed tarball in a
+// generated app, the docs' samples), which do not depend on it and run once.
 const platforms = (process.env.TEST_PLATFORMS ?? 'express,fastify').split(',');
 const passes = [];
 const unitFiles = files.filter((f) => unit.includes(f));
-const e2eFiles = files.filter((f) => e2e.includes(f));
+const packageDir = join(root, 'dist/test/package/');
+const packageFiles = files.filter((f) => f.startsWith(packageDir));
+const e2eFiles = files.filter(
+  (f) => e2e.includes(f) && !packageFiles.includes(f),
+);
 if (unitFiles.length)
   passes.push({ title: 'unit specs', files: unitFiles, env: {} });
+if (packageFiles.length)
+  passes.push({ title: 'package specs', files: packageFiles, env: {} });
 for (const platform of e2eFiles.length ? platforms : []) {
   passes.push({
     title: `e2e specs on ${platform}`,
