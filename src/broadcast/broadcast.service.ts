@@ -235,7 +235,12 @@ export class BroadcastService
 
   /** A debug line, built only when debug logging is on (it runs per connect). */
   private debug(message: () => string): void {
-    if (Logger.isLevelEnabled('debug')) this.logger.debug(message());
+    // Nest 11's isLevelEnabled() answers false for every level until levels
+    // are set, though its loggers then print them all; with levels set,
+    // 'fatal' is always enabled. Nest 12 answers as the logger prints.
+    const enabled =
+      Logger.isLevelEnabled('debug') || !Logger.isLevelEnabled('fatal');
+    if (enabled) this.logger.debug(message());
   }
 
   private remove(client: BroadcastClient): void {
