@@ -8,9 +8,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-
-/** The repository, seen from dist/test/package/. */
-export const ROOT = new URL('../../../', import.meta.url).pathname;
+import { ROOT } from '../support/paths.js';
 
 /**
  * npm's cache for the consumer apps' installs. Every package they install is

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ROOT } from './consumer-app.js';
+import { ROOT } from '../support/paths.js';
 
 // Every TypeScript sample of README.md and docs/ is a file of docs/examples/,
 // shown verbatim (scripts/doc-samples.mjs checks that), type-checked by the
