@@ -19,6 +19,7 @@ export abstract class ResolvedSseOptions {
   abstract readonly maxClientsPerAddress: number;
   abstract readonly retryAfterSeconds: number;
   abstract readonly shutdownRetrySpreadMs: number;
+  abstract readonly adoptNestSse: boolean | 'always';
   abstract readonly authorize?: SseAuthorizer;
 }
 
@@ -46,12 +47,18 @@ export function resolveSseOptions(
       );
     }
   }
+  const adoptNestSse = options.adoptNestSse ?? true;
+  if (![true, false, 'always'].includes(adoptNestSse)) {
+    throw new TypeError(
+      `SseModule option adoptNestSse must be true, false or 'always', got ${String(adoptNestSse)}`,
+    );
+  }
   const { authorize } = options;
-  if (authorize === undefined) return resolved;
+  if (authorize === undefined) return { ...resolved, adoptNestSse };
   if (typeof authorize !== 'function') {
     throw new TypeError(
       `SseModule option authorize must be a function, got ${typeof authorize}`,
     );
   }
-  return { ...resolved, authorize };
+  return { ...resolved, adoptNestSse, authorize };
 }

@@ -59,6 +59,17 @@ export interface SseModuleOptions {
    */
   maxBufferedBytes?: number;
   /**
+   * Serves the app's Nest `@Sse()` routes as `@SseRoute()` ones: frames go
+   * to the socket as they are (a broadcast encoded once), not through
+   * Nest's per-client encoding, and count against `maxClients` and
+   * `maxClientsPerAddress`. `true` adopts the routes no interceptor applies
+   * to (global, controller or method), as an interceptor would see one
+   * emission once the headers are out, not the events; `'always'` adopts
+   * those too; `false` leaves every `@Sse()` route to Nest.
+   * @default true
+   */
+  adoptNestSse?: boolean | 'always';
+  /**
    * Carries events between publishers and streams, and keeps the history
    * replayed after `Last-Event-ID` (its size is the transport's option:
    * `new InMemoryTransport({ historySize })`).

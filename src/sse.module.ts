@@ -1,4 +1,10 @@
-import { Module } from '@nestjs/common';
+import type { MiddlewareConsumer, NestModule } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import {
+  ApplicationConfig,
+  DiscoveryModule,
+  DiscoveryService,
+} from '@nestjs/core';
 import { BroadcastService } from './broadcast/broadcast.service.js';
 import {
   ResolvedSseOptions,
@@ -9,6 +15,8 @@ import {
   ConfigurableSseModule,
   SSE_MODULE_OPTIONS,
 } from './sse.module-definition.js';
+import { adoptNestSseRoutes } from './streaming/nest-sse-adoption.js';
+import { SseRouteInterceptor } from './streaming/sse-route.interceptor.js';
 import { SseStreams } from './streaming/sse-streams.js';
 import { StreamRegistry } from './streaming/stream.registry.js';
 import { InMemoryTransport } from './transports/in-memory.transport.js';
@@ -16,9 +24,12 @@ import { SseTransport } from './transports/sse.transport.js';
 
 /**
  * Server-Sent Events for the app: provides `BroadcastService`, `SseStreams`
- * and what `@SseRoute()` handlers need. Global unless `isGlobal: false`.
+ * and what `@SseRoute()` handlers need, and serves the app's Nest `@Sse()`
+ * routes as `@SseRoute()` ones (option `adoptNestSse`). Global unless
+ * `isGlobal: false`.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: ResolvedSseOptions,
@@ -34,6 +45,7 @@ import { SseTransport } from './transports/sse.transport.js';
     BroadcastService,
     StreamRegistry,
     { provide: SseStreams, useExisting: StreamRegistry },
+    SseRouteInterceptor,
   ],
   exports: [
     BroadcastService,
@@ -43,4 +55,36 @@ import { SseTransport } from './transports/sse.transport.js';
     SseStreams,
   ],
 })
-export class SseModule extends ConfigurableSseModule {}
+export class SseModule extends ConfigurableSseModule implements NestModule {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: ApplicationConfig,
+    private readonly interceptor: SseRouteInterceptor,
+    private readonly options: ResolvedSseOptions,
+  ) {
+    super();
+  }
+
+  /**
+   * Not for middleware: Nest calls it once the controllers are built and
+   * before their routes are registered, the one moment the `@Sse()` routes
+   * can be put on the fast path.
+   */
+  configure(_consumer: MiddlewareConsumer): void {
+    const mode = this.options.adoptNestSse;
+    if (mode === false) return;
+    const { intercepted } = adoptNestSseRoutes({
+      controllers: this.discovery.getControllers(),
+      interceptor: this.interceptor,
+      evenIntercepted: mode === 'always',
+      globalInterceptors:
+        this.config.getGlobalInterceptors().length > 0 ||
+        this.config.getGlobalRequestInterceptors().length > 0,
+    });
+    if (intercepted.length > 0) {
+      new Logger('SseModule').log(
+        `Left to Nest's @Sse(), as interceptors apply to them: ${intercepted.join(', ')} (adoptNestSse: 'always' serves them too; the interceptors then see no events)`,
+      );
+    }
+  }
+}

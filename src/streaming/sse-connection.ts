@@ -40,6 +40,8 @@ export class SseConnection {
   private chunked = false;
   /** A limit below the socket's high-water mark: `behind` cannot tell. */
   private readonly checkEachWrite: boolean;
+  /** A HEAD response has no body: it is over once its headers are sent. */
+  private readonly headOnly: boolean;
 
   constructor(
     private readonly request: IncomingMessage,
@@ -55,6 +57,7 @@ export class SseConnection {
       Record<string, unknown> | undefined,
   ) {
     this.checkEachWrite = maxBufferedBytes < response.writableHighWaterMark;
+    this.headOnly = request.method === 'HEAD';
     response.once('close', () => this.finish(false));
   }
 
@@ -67,6 +70,7 @@ export class SseConnection {
     if (!this.setHeaders()) return;
     this.response.flushHeaders();
     flattenSentHeader(this.response);
+    if (this.headOnly) this.end();
   }
 
   /**
@@ -99,6 +103,8 @@ export class SseConnection {
   /** Writes one frame: an encoded `SseFrame`, or a message encoded for this client. */
   write(item: SseFrame | SseMessage): void {
     if (this.closed) return;
+    // Frames written straight to the socket would follow a HEAD answer.
+    if (this.headOnly) return this.commit();
     // The headers go out with the first frame, in the same packet.
     const first = !this.committed && this.setHeaders();
     const frame = item instanceof SseFrame ? item : SseFrame.from(item);

@@ -6,7 +6,8 @@ import { SseRouteInterceptor } from './sse-route.interceptor.js';
 /** Metadata key marking `@SseRoute()` handlers (for documentation tools). */
 export const SSE_ROUTE_METADATA = 'nestjs-sse:route';
 
-type Handler = (...args: unknown[]) => unknown;
+/** A route handler, as Nest calls it. */
+export type Handler = (...args: unknown[]) => unknown;
 
 /**
  * Declares a GET route that streams Server-Sent Events: the handler returns
@@ -25,25 +26,10 @@ export function SseRoute(path?: string | string[]): MethodDecorator {
   return (target, key, descriptor) => {
     const original = descriptor.value as unknown as Handler;
     const responseIndex = responseParamIndex(target, key, original);
-    // Headers are committed once the handler has returned (as Nest's @Sse()
-    // does), so pipes and the handler itself can still answer with a 4xx.
-    const handler: Handler = function (this: unknown, ...args) {
-      const result = original.apply(this, args);
-      const response = args[responseIndex];
-      if (result instanceof Promise) {
-        return result.then((value) => handlerReturned(response, value));
-      }
-      return handlerReturned(response, result);
-    };
-    for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
-      Reflect.defineMetadata(
-        metadataKey,
-        Reflect.getOwnMetadata(metadataKey, original),
-        handler,
-      );
-    }
-    Object.defineProperty(handler, 'name', { value: original.name });
-    (descriptor as PropertyDescriptor).value = handler;
+    (descriptor as PropertyDescriptor).value = handingOver(
+      original,
+      responseIndex,
+    );
 
     Get(path)(target, key, descriptor);
     UseInterceptors(SseRouteInterceptor)(target, key, descriptor);
@@ -54,7 +40,40 @@ export function SseRoute(path?: string | string[]): MethodDecorator {
   };
 }
 
-function responseParamIndex(
+/**
+ * `original`, wrapped to hand what it returns to the stream of its response
+ * (its argument `responseIndex`), with the metadata of `original` but the
+ * keys in `omit`.
+ */
+export function handingOver(
+  original: Handler,
+  responseIndex: number,
+  omit: readonly unknown[] = [],
+): Handler {
+  // Headers are committed once the handler has returned (as Nest's @Sse()
+  // does), so pipes and the handler itself can still answer with a 4xx.
+  const handler: Handler = function (this: unknown, ...args) {
+    const result = original.apply(this, args);
+    const response = args[responseIndex];
+    if (result instanceof Promise) {
+      return result.then((value) => handlerReturned(response, value));
+    }
+    return handlerReturned(response, result);
+  };
+  for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
+    if (omit.includes(metadataKey)) continue;
+    Reflect.defineMetadata(
+      metadataKey,
+      Reflect.getOwnMetadata(metadataKey, original),
+      handler,
+    );
+  }
+  Object.defineProperty(handler, 'name', { value: original.name });
+  return handler;
+}
+
+/** A free index for a response parameter: past the handler's own. */
+export function responseParamIndex(
   target: object,
   key: string | symbol,
   handler: Handler,

@@ -10,6 +10,7 @@ import { tap } from 'rxjs';
 import type { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
 import { ResolvedSseOptions } from '../resolved-sse-options.js';
+import { attachSseSignal, isAdoptedSseHandler } from './adopted-sse-route.js';
 import { handedOverResult } from './handler-hand-off.js';
 import { INTERCEPTORS_METADATA } from './nest-metadata-keys.js';
 import { StreamRegistry } from './stream.registry.js';
@@ -36,11 +37,14 @@ function isInnermost(handler: object): boolean {
     INTERCEPTORS_METADATA,
     handler,
   );
-  return interceptors?.[interceptors.length - 1] === SseRouteInterceptor;
+  const last = interceptors?.[interceptors.length - 1];
+  // `@SseRoute()` names the class; an adopted `@Sse()` route gets the instance.
+  return last === SseRouteInterceptor || last instanceof SseRouteInterceptor;
 }
 
 /**
- * Applied by `@SseRoute()`: writes what the handler's Observable emits to the
+ * Applied by `@SseRoute()` and to the `@Sse()` routes `SseModule` adopts:
+ * writes what the handler's Observable emits to the
  * raw response, bypassing Nest's per-subscriber `@Sse()` encoding. Guards,
  * pipes, other interceptors and exception filters run as for any route.
  */
@@ -61,9 +65,11 @@ export class SseRouteInterceptor implements NestInterceptor {
     const response = http.getResponse<FrameworkResponse>();
     const rawResponse = raw(response);
     const request = http.getRequest<Raw<IncomingMessage> & { ip?: unknown }>();
+    const handler = context.getHandler();
+    if (isAdoptedSseHandler(handler)) attachSseSignal(request, rawResponse);
     const chain = next.handle() as Observable<SseFrame | SseMessage>;
     const served = this.registry.serve({
-      source: isInnermost(context.getHandler())
+      source: isInnermost(handler)
         ? handedOverResult(rawResponse, chain)
         : chain,
       request: raw(request),
