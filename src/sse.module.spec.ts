@@ -74,6 +74,7 @@ const expectedOptions = (overrides: Partial<ResolvedSseOptions> = {}) => ({
   maxClientsPerAddress: Number.POSITIVE_INFINITY,
   retryAfterSeconds: Math.ceil(DEFAULT_RETRY_MS / 1000),
   shutdownRetrySpreadMs: DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
+  adoptNestSse: true,
   ...overrides,
 });
 
@@ -254,6 +255,20 @@ describe('SseModule registration', () => {
         compile(SseModule.forRoot(options)),
         new RegExp(`option ${name} must be a non-negative number`),
       );
+    }
+  });
+
+  it("refuses adoptNestSse other than true, false or 'always'", async () => {
+    for (const adoptNestSse of ['yes', 1, 'never']) {
+      await assert.rejects(
+        compile(SseModule.forRoot({ adoptNestSse } as SseModuleOptions)),
+        /option adoptNestSse must be true, false or 'always'/,
+      );
+    }
+    for (const adoptNestSse of [true, false, 'always'] as const) {
+      const moduleRef = await compile(SseModule.forRoot({ adoptNestSse }));
+      assert.equal(resolved(moduleRef).adoptNestSse, adoptNestSse);
+      await moduleRef.close();
     }
   });
 

@@ -74,16 +74,19 @@ export function adoptNestSseRoutes(options: AdoptionOptions): SseAdoption {
       ) {
         continue;
       }
-      const label = `${prototype.constructor.name}.${name}`;
+      const host = prototype.constructor;
+      const known = addedResponseParam(host, name);
+      if (known === undefined && answersItself(host, name)) continue;
+      const label = `${host.name}.${name}`;
       if (
         !options.evenIntercepted &&
-        (options.globalInterceptors || hasOwnInterceptors(prototype, original))
+        (options.globalInterceptors || hasOwnInterceptors(host, original))
       ) {
         result.intercepted.push(label);
         continue;
       }
-      const responseIndex = responseParam(prototype, name, original);
-      if (responseIndex === undefined) continue;
+      const responseIndex =
+        known ?? addResponseParam(prototype, name, original);
       Object.defineProperty(instance, name, {
         value: adopted(original, responseIndex, options.interceptor),
         configurable: true,
@@ -119,8 +122,8 @@ function adopted(
   return handler;
 }
 
-function hasOwnInterceptors(prototype: object, method: Handler): boolean {
-  return [prototype.constructor, method].some(
+function hasOwnInterceptors(host: object, method: Handler): boolean {
+  return [host, method].some(
     (target) =>
       ((
         Reflect.getMetadata(INTERCEPTORS_METADATA, target) as
@@ -129,32 +132,27 @@ function hasOwnInterceptors(prototype: object, method: Handler): boolean {
   );
 }
 
-/**
- * The index of the response parameter of the adopted handler, added the
- * first time; undefined for a method that takes the response or `next`
- * itself (it answers by itself: left to Nest).
- */
-function responseParam(
+/** The index of the response parameter added to `host.name` (or inherited with its parameters), if any. */
+function addedResponseParam(host: object, name: string): number | undefined {
+  return addedResponseParams.get(routeArgsOwner(host, name) ?? host)?.get(name);
+}
+
+/** Whether `host.name` takes the response or `next`: Nest then leaves the answer to it. */
+function answersItself(host: object, name: string): boolean {
+  const params: Record<string, unknown> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, host, name) ?? {};
+  return Object.keys(params).some((key) =>
+    ANSWERS_ITSELF.has(Number(key.split(':')[0])),
+  );
+}
+
+/** Adds a response parameter past the method's own; returns its index. */
+function addResponseParam(
   prototype: object,
   name: string,
   original: Handler,
-): number | undefined {
+): number {
   const host = prototype.constructor;
-  // A class without route parameters of its own for this method reads its
-  // parent's, with the response parameter added there, if any.
-  const known = addedResponseParams
-    .get(routeArgsOwner(host, name) ?? host)
-    ?.get(name);
-  if (known !== undefined) return known;
-  const params: Record<string, unknown> =
-    Reflect.getMetadata(ROUTE_ARGS_METADATA, host, name) ?? {};
-  if (
-    Object.keys(params).some((key) =>
-      ANSWERS_ITSELF.has(Number(key.split(':')[0])),
-    )
-  ) {
-    return undefined;
-  }
   const index = responseParamIndex(prototype, name, original);
   Res()(prototype, name, index);
   let added = addedResponseParams.get(host);

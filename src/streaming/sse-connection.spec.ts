@@ -4,7 +4,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  setImmediate as nextTurn,
+  setTimeout as sleep,
+} from 'node:timers/promises';
 import { asHttpChunk } from '../framing/http-chunk.js';
 import { SseConnection } from './sse-connection.js';
 import { SseFrame } from '../framing/sse-frame.js';
@@ -194,6 +197,32 @@ describe('SseConnection on a real loopback server', () => {
     const { chunks } = decodeChunked(first);
     assert.deepEqual(chunks, [frames[0].bytes]);
     connection.end();
+    client.socket.destroy();
+  });
+
+  it('answers HEAD with the headers alone, then ends: no frame follows on the connection', async () => {
+    const next = server.next();
+    // A GET after the HEAD on the same connection: it must be the next bytes.
+    const client = rawClient(port, 'HEAD / HTTP/1.1\r\nHost: test\r\n\r\n');
+    const { connection, closed } = await next;
+    for (const frame of frames) connection.write(frame);
+    const ended = await Promise.race([closed, sleep(1000).then(() => 'open')]);
+    assert.equal(ended, false, 'the HEAD stream ended by itself');
+    const following = server.next();
+    client.socket.write(GET_1_1);
+    const second = await following;
+    second.connection.end(last);
+    await until(() => client.bytes().includes('0\r\n\r\n'));
+    const text = client.bytes().toString('latin1');
+    const heads = text.split('\r\n\r\n');
+    assert.match(heads[0], /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(heads[0], /\r\ncontent-type: text\/event-stream/i);
+    // The HEAD answer is followed directly by the GET's status line.
+    assert.match(heads[1], /^HTTP\/1\.1 200 OK\r\n/);
+    assert.ok(
+      !text.includes('clientId'),
+      'no frame of the HEAD stream was sent',
+    );
     client.socket.destroy();
   });
 
