@@ -1,5 +1,6 @@
 // The library as users run it: the demo app (built into dist/ first), whose
-// `/sse/broadcast` is an @SseRoute() handler returning BroadcastService.stream()
+// `/sse/broadcast` is a Nest @Sse() handler returning BroadcastService.stream()
+// (served on the library's fast path, as SseModule adopts it)
 // and whose `POST /api/broadcast` calls BroadcastService.publish().
 // HTTP_ADAPTER=fastify runs it on Fastify instead of Express.
 import { createDemoApp } from '../../dist/demo/demo.app.js';

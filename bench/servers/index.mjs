@@ -10,11 +10,11 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 export const SERVERS = {
   raw: { label: 'raw node:http', script: here('./raw.server.mjs') },
   library: {
-    label: 'this library (demo, @SseRoute) on Express',
+    label: 'this library (demo, Nest @Sse() served by SseModule) on Express',
     script: here('./demo.server.mjs'),
   },
   'library-fastify': {
-    label: 'this library (demo, @SseRoute) on Fastify',
+    label: 'this library (demo, Nest @Sse() served by SseModule) on Fastify',
     script: here('./demo.server.mjs'),
     env: { HTTP_ADAPTER: 'fastify' },
   },

@@ -1,4 +1,4 @@
-import { Controller, Headers, Query, Req } from '@nestjs/common';
+import { Controller, Headers, Query, Req, Sse } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiHeader,
@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { SseFrame } from '../../src/index.js';
-import { BroadcastService, SseRoute } from '../../src/index.js';
+import { BroadcastService } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { ApiStreamErrors } from '../common/api-errors.js';
 import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
@@ -36,8 +36,11 @@ export function parseChannels(raw: string | string[] | undefined): string[] {
 export class BroadcastStreamController {
   constructor(private readonly broadcast: BroadcastService) {}
 
-  /** `connected`, then everything broadcast to everyone or to the requested channels. */
-  @SseRoute('broadcast')
+  /**
+   * `connected`, then everything broadcast to everyone or to the requested
+   * channels. Nest's own `@Sse()`: `SseModule` serves it on its fast path.
+   */
+  @Sse('broadcast')
   @ApiOperation({
     operationId: 'streamBroadcasts',
     summary: 'Shared broadcast stream',

@@ -1,4 +1,4 @@
-import { Controller, Headers, Query } from '@nestjs/common';
+import { Controller, Headers, Query, Sse } from '@nestjs/common';
 import {
   ApiHeader,
   ApiNoContentResponse,
@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Observable } from 'rxjs';
 import { EMPTY, concat, interval, map, of, take } from 'rxjs';
 import type { SseMessage } from '../../src/index.js';
-import { ResolvedSseOptions, SseRoute } from '../../src/index.js';
+import { ResolvedSseOptions } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { ApiTicksErrors } from '../common/api-errors.js';
 import { TICK_EVENTS } from './tick-events.dto.js';
@@ -23,9 +23,10 @@ export class TicksController {
   /**
    * A stream of its own for each client: `connected`, `count` ticks, `complete`,
    * end. A client that reconnects with `Last-Event-ID: n` resumes at tick n+1;
-   * one that already had every tick gets 204, which stops EventSource retrying.
+   * one that already had every tick gets 204, which stops EventSource retrying
+   * (as `SseModule` serves this `@Sse()` route: Nest's own would answer 200).
    */
-  @SseRoute()
+  @Sse()
   @ApiOperation({
     operationId: 'streamTicks',
     summary: 'Per-connection tick stream',
