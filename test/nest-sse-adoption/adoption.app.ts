@@ -4,7 +4,6 @@ import type {
   CanActivate,
   ExceptionFilter,
   ArgumentsHost,
-  INestApplication,
   MessageEvent,
   NestInterceptor,
   ExecutionContext,
@@ -27,9 +26,9 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { EMPTY, NEVER, Observable, map, of, tap, throwError } from 'rxjs';
-import { createPlatformApp } from '../../demo/platform/http-platform.js';
-import type { HttpPlatform } from '../../demo/platform/http-platform.js';
 import { BroadcastService, SseModule, SseRoute } from '../../src/index.js';
+import type { TestApp } from '../support/test-app.js';
+import { createTestApp } from '../support/test-app.js';
 
 /** Abort events seen by `@SseSignal()` handlers, by route. */
 export const aborted: string[] = [];
@@ -223,21 +222,11 @@ const FIXTURES = {
 /** One of the fixture apps on a free loopback port. */
 export async function startAdoptionFixture(
   fixture: keyof typeof FIXTURES = 'default',
-): Promise<{
-  app: INestApplication;
-  url: string;
-}> {
-  const platform = (process.env.HTTP_ADAPTER as HttpPlatform) || 'express';
-  const app = await createPlatformApp(
-    FIXTURES[fixture],
-    platform,
-    '100kb',
-    false,
-  );
+): Promise<TestApp> {
+  const app = await createTestApp(FIXTURES[fixture]);
   if (fixture === 'globalInterceptor') {
     app.useGlobalInterceptors(new LoggingInterceptor());
   }
   await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url };
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
 import { after, before, describe, it } from 'node:test';
 import { BroadcastService, SseStreams } from '../../src/index.js';
-import { http } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
-import { waitFor } from '../helpers/wait.js';
+import { http } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 import { aborted, intercepted, startAdoptionFixture } from './adoption.app.js';
 
 /** Nest's own `@Sse()` routes, served on the fast path because the app imports `SseModule`. */
