@@ -12,6 +12,14 @@ export const PUBLIC_DIR = fileURLToPath(
   new URL('../../demo/public', import.meta.url),
 );
 
+/**
+ * The package's browser client (`./client`) as built into `dist/src/client`:
+ * the page imports it from `/client/`, as an app would from its bundle.
+ */
+export const CLIENT_DIR = fileURLToPath(
+  new URL('../src/client', import.meta.url),
+);
+
 /** Builds the demo app (not yet listening): `main.ts` and the e2e tests share it. */
 export async function createDemoApp(
   config: DemoConfig,
@@ -24,6 +32,7 @@ export async function createDemoApp(
   );
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
+  await serveStatic(app, config.platform, CLIENT_DIR, '/client/');
   app.enableShutdownHooks();
   setupDocs(app);
   return app;
