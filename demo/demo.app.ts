@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DemoConfig } from './demo-config.js';
 import { DemoModule } from './demo.module.js';
@@ -29,6 +30,10 @@ export async function createDemoApp(
     config.platform,
     config.bodyLimit,
     process.env.DEMO_LOG === 'silent' ? false : undefined,
+    config.https && {
+      cert: readFileSync(config.https.certPath),
+      key: readFileSync(config.https.keyPath),
+    },
   );
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
