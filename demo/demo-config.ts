@@ -92,7 +92,9 @@ function httpsFiles(
 ): DemoConfig['https'] {
   if (!certPath && !keyPath) return undefined;
   if (!certPath || !keyPath) {
-    throw new Error('HTTPS_CERT and HTTPS_KEY go together: set both or neither');
+    throw new Error(
+      'HTTPS_CERT and HTTPS_KEY go together: set both or neither',
+    );
   }
   return { certPath, keyPath };
 }
