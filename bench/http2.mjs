@@ -172,10 +172,11 @@ async function until(condition, timeoutMs, what) {
 
 async function run(mode) {
   const env = { HTTPS_CERT: cert, HTTPS_KEY: key, SSE_KEEPALIVE_SECONDS: '0' };
-  // A busy machine may take its time to start the server: try again.
-  const server = await startServer('library-fastify', { env }).catch(() =>
-    startServer('library-fastify', { env }),
-  );
+  // A busy machine may take its time to start the server.
+  const server = await startServer('library-fastify', {
+    env,
+    startTimeoutMs: 180_000,
+  });
   const origin = server.baseUrl.replace('http:', 'https:');
   try {
     const publish = publisher(origin);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http } from '../helpers/http.js';
-import type { SelfSignedCert } from '../helpers/self-signed-cert.js';
-import { selfSignedCert } from '../helpers/self-signed-cert.js';
-import type { WatchedPage } from './browser.js';
-import { launchChromium, screenshot, watchedPage } from './browser.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http } from '../support/http.js';
+import type { SelfSignedCert } from '../support/self-signed-cert.js';
+import { selfSignedCert } from '../support/self-signed-cert.js';
+import type { WatchedPage } from '../support/browser.js';
+import { launchChromium, screenshot, watchedPage } from '../support/browser.js';
 
 // The other answer to the six-connection limit: HTTP/2 from the app
 // (Fastify with HTTPS_CERT/HTTPS_KEY). Every tab keeps a stream of its own

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { waitFor } from '../helpers/wait.js';
-import type { WatchedPage } from './browser.js';
-import { launchChromium, screenshot, watchedPage } from './browser.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http, postBroadcast } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
+import type { WatchedPage } from '../support/browser.js';
+import { launchChromium, screenshot, watchedPage } from '../support/browser.js';
 
 // Eight tabs over plain HTTP/1.1, where Chromium opens at most six
 // connections per host: with a stream each, tabs 7 and 8 never load. The
