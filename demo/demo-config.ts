@@ -28,6 +28,12 @@ export interface DemoConfig {
   redisUrl?: string;
   /** Key prefix in Redis, so several apps can share one. */
   redisKeyPrefix?: string;
+  /**
+   * PEM files of a certificate and its key (`HTTPS_CERT`, `HTTPS_KEY`): the
+   * demo serves HTTPS, with HTTP/2 on Fastify (HTTP/1.1 for clients
+   * without it) and HTTP/1.1 on Express.
+   */
+  https?: { certPath: string; keyPath: string };
 }
 
 const optionalNumber = (name: string, value: string | undefined) => {
@@ -49,7 +55,7 @@ function httpPlatform(value: string | undefined): HttpPlatform {
   return value as HttpPlatform;
 }
 
-/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT` and `BODY_LIMIT`. */
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*` and `HTTPS_*`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
@@ -76,5 +82,19 @@ export function demoConfigFromEnv(
     bodyLimit: env.BODY_LIMIT || '1mb',
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
+    https: httpsFiles(env.HTTPS_CERT, env.HTTPS_KEY),
   };
+}
+
+function httpsFiles(
+  certPath: string | undefined,
+  keyPath: string | undefined,
+): DemoConfig['https'] {
+  if (!certPath && !keyPath) return undefined;
+  if (!certPath || !keyPath) {
+    throw new Error(
+      'HTTPS_CERT and HTTPS_KEY go together: set both or neither',
+    );
+  }
+  return { certPath, keyPath };
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DemoConfig } from './demo-config.js';
 import { DemoModule } from './demo.module.js';
@@ -12,6 +13,14 @@ export const PUBLIC_DIR = fileURLToPath(
   new URL('../../demo/public', import.meta.url),
 );
 
+/**
+ * The package's browser client (`./client`) as built into `dist/src/client`:
+ * the page imports it from `/client/`, as an app would from its bundle.
+ */
+export const CLIENT_DIR = fileURLToPath(
+  new URL('../src/client', import.meta.url),
+);
+
 /** Builds the demo app (not yet listening): `main.ts` and the e2e tests share it. */
 export async function createDemoApp(
   config: DemoConfig,
@@ -21,9 +30,14 @@ export async function createDemoApp(
     config.platform,
     config.bodyLimit,
     process.env.DEMO_LOG === 'silent' ? false : undefined,
+    config.https && {
+      cert: readFileSync(config.https.certPath),
+      key: readFileSync(config.https.keyPath),
+    },
   );
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
+  await serveStatic(app, config.platform, CLIENT_DIR, '/client/');
   app.enableShutdownHooks();
   setupDocs(app);
   return app;

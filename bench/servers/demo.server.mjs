@@ -2,7 +2,9 @@
 // `/sse/broadcast` is a Nest @Sse() handler returning BroadcastService.stream()
 // (served on the library's fast path, as SseModule adopts it)
 // and whose `POST /api/broadcast` calls BroadcastService.publish().
-// HTTP_ADAPTER=fastify runs it on Fastify instead of Express.
+// HTTP_ADAPTER=fastify runs it on Fastify instead of Express; HTTPS_CERT and
+// HTTPS_KEY serve HTTPS (with HTTP/2 on Fastify), SSE_KEEPALIVE_SECONDS=0
+// turns keep-alive comments off.
 import { createDemoApp } from '../../dist/demo/demo.app.js';
 import { announceReady } from './ready.mjs';
 
@@ -11,6 +13,13 @@ const app = await createDemoApp({
   host: '127.0.0.1',
   bodyLimit: '1mb',
   platform: process.env.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express',
+  https: process.env.HTTPS_CERT
+    ? { certPath: process.env.HTTPS_CERT, keyPath: process.env.HTTPS_KEY }
+    : undefined,
+  keepAliveSeconds:
+    process.env.SSE_KEEPALIVE_SECONDS === undefined
+      ? undefined
+      : Number(process.env.SSE_KEEPALIVE_SECONDS),
 });
 await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
 announceReady(app.getHttpServer());

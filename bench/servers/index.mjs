@@ -41,7 +41,10 @@ export const SERVERS = {
  * far as allowed (10,000 clients need 10,000 descriptors), and resolves
  * once it listens.
  */
-export function startServer(name, { env = {}, nodeArgs = [] } = {}) {
+export function startServer(
+  name,
+  { env = {}, nodeArgs = [], startTimeoutMs = 30_000 } = {},
+) {
   const server = SERVERS[name];
   if (!server) throw new Error(`Unknown bench server "${name}"`);
   const child = spawnWithFdLimit(
@@ -55,8 +58,10 @@ export function startServer(name, { env = {}, nodeArgs = [] } = {}) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} server did not start within 30 s`));
-    }, 30_000);
+      reject(
+        new Error(`${name} server did not start within ${startTimeoutMs} ms`),
+      );
+    }, startTimeoutMs);
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text) => {

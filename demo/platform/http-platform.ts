@@ -26,26 +26,42 @@ export function parseByteSize(size: string): number {
   return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
 }
 
+/** A certificate and its key, in PEM. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
 /**
  * Creates the app on the chosen platform, JSON bodies limited to `bodyLimit`.
  * Open connections are closed with the app (streams end first, in the SSE
- * module's shutdown hooks).
+ * module's shutdown hooks). With `tls`: HTTPS, and on Fastify HTTP/2 (ALPN
+ * `h2`, HTTP/1.1 for clients without it); Express has no HTTP/2, so HTTPS
+ * over HTTP/1.1 there.
  */
 export async function createPlatformApp(
   module: unknown,
   platform: HttpPlatform,
   bodyLimit: string,
   logger: false | undefined,
+  tls?: TlsFiles,
 ): Promise<INestApplication> {
   if (platform === 'fastify') {
     // Loaded only when chosen, so an Express-only install does not need it.
     const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    const options = {
+      bodyLimit: parseByteSize(bodyLimit),
+      forceCloseConnections: true,
+    };
     return NestFactory.create<NestFastifyApplication>(
       module as never,
-      new FastifyAdapter({
-        bodyLimit: parseByteSize(bodyLimit),
-        forceCloseConnections: true,
-      }),
+      tls
+        ? new FastifyAdapter({
+            ...options,
+            http2: true,
+            https: { allowHTTP1: true, ...tls },
+          })
+        : new FastifyAdapter(options),
       { logger },
     );
   }
@@ -56,7 +72,7 @@ export async function createPlatformApp(
     new SseExpressAdapter(),
     // Idle keep-alive sockets (a client's spare connection) would otherwise
     // hold app.close() for their whole timeout.
-    { logger, forceCloseConnections: true },
+    { logger, forceCloseConnections: true, httpsOptions: tls },
   );
   app.useBodyParser('json', { limit: parseByteSize(bodyLimit) });
   return app;

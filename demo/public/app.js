@@ -1,5 +1,7 @@
 // The demo page: EventSource, fetch and the DOM; no framework, no build.
-import { EventStream } from './event-stream.js';
+// The broadcast panel reads its stream with the package's client, shared by
+// every tab of the page (`?shared=0`: a connection of this tab's own).
+import { SharedEventSource } from '/client/index.js';
 import { logEntry, setState } from './log.js';
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +22,8 @@ const errorText = (answer, response) =>
 
 // ------------------------------------------------------- broadcast stream
 
-const channels = new URLSearchParams(window.location.search)
+const pageQuery = new URLSearchParams(window.location.search);
+const channels = pageQuery
   .getAll('channel')
   .flatMap((c) => c.split(','))
   .map((c) => c.trim())
@@ -56,13 +59,22 @@ function onBroadcastEvent(event) {
   if (event.type === 'connected') refreshClients();
 }
 
-function onBroadcastState(state, reason) {
+const ROLES = {
+  own: 'own connection',
+  worker: 'shared (SharedWorker)',
+  leader: 'shared (this tab leads)',
+  follower: 'shared (another tab leads)',
+};
+
+function onBroadcastState(state, reason, role) {
   setState($('broadcast-state'), state);
+  $('broadcast-connection').dataset.role = role;
+  $('broadcast-connection').textContent = ROLES[role];
   // Each connection parses afresh: its first id is news again.
   if (state === 'connecting' || state === 'reconnecting') {
     broadcastId = newIdOnly();
   }
-  if (state === 'closed') {
+  if (state === 'refused') {
     logEntry($('broadcast-log'), {
       event: 'refused',
       data: `${reason}; trying again shortly`,
@@ -76,13 +88,25 @@ function openBroadcast() {
   for (const channel of channels) query.append('channel', channel);
   const lastEventId = sessionStorage.getItem(LAST_ID_KEY) ?? '';
   rememberId(lastEventId);
-  // Sends Last-Event-ID from the first request on (EventSource would only
-  // on its own reconnects), so a reload gets what was sent meanwhile.
-  return new EventStream(`/sse/broadcast${query.size ? `?${query}` : ''}`, {
-    lastEventId,
-    onEvent: onBroadcastEvent,
-    onState: onBroadcastState,
-  });
+  // `shared=0` turns sharing off; `tabs` or `worker` picks the way.
+  const shared = pageQuery.get('shared');
+  // Resumes with Last-Event-ID from the first request on (EventSource would
+  // only on its own reconnects), so a reload gets what was sent meanwhile.
+  // Every event name shows (an EventSource delivers only those it has
+  // listeners for).
+  const stream = new SharedEventSource(
+    `/sse/broadcast${query.size ? `?${query}` : ''}`,
+    {
+      lastEventId,
+      shared: shared !== '0',
+      sharedBy: shared === 'tabs' || shared === 'worker' ? shared : undefined,
+    },
+  );
+  stream.onEvent(onBroadcastEvent);
+  stream.onState((state, reason) =>
+    onBroadcastState(state, reason, stream.role),
+  );
+  return stream;
 }
 
 // ----------------------------------------------------------- client count

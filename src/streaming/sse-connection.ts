@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ServerResponse } from 'node:http';
+import { constants as http2 } from 'node:http2';
 import type { Socket } from 'node:net';
 import { asHttpChunk } from '../framing/http-chunk.js';
 import { SseFrame } from '../framing/sse-frame.js';
@@ -12,6 +13,14 @@ const STREAM_HEADERS: Readonly<Record<string, string>> = {
   'X-Accel-Buffering': 'no',
 };
 const STREAM_HEADER_ENTRIES = Object.entries(STREAM_HEADERS);
+
+/** What `drop` needs of the `Http2Stream` behind an HTTP/2 response. */
+interface Http2StreamLike {
+  close(code: number): void;
+}
+
+/** How long an ended HTTP/2 stream may take to flush before a reset (ms). */
+const H2_END_GRACE_MS = 1000;
 
 /** Any match makes V8 flatten the string it reads, in place. */
 const FLATTEN = /^/;
@@ -165,7 +174,31 @@ export class SseConnection {
     if (!this.committed) this.commit();
     if (last) this.response.write(last.bytes);
     this.response.end();
+    this.resetIfUnflushed();
     this.finish(false);
+  }
+
+  /**
+   * An ended HTTP/2 stream whose client stopped reading (a full window)
+   * never finishes, and holds its session and so `server.close()` open:
+   * reset it if it has not closed after `H2_END_GRACE_MS`. (On HTTP/1.1 the
+   * server closes such a socket with the others.)
+   */
+  private resetIfUnflushed(): void {
+    const h2Stream = this.h2Stream();
+    if (!h2Stream) return;
+    const timer = setTimeout(
+      () => h2Stream.close(http2.NGHTTP2_CANCEL),
+      H2_END_GRACE_MS,
+    );
+    timer.unref();
+    this.response.once('close', () => clearTimeout(timer));
+  }
+
+  /** The HTTP/2 stream of the response, if it is one. */
+  private h2Stream(): Http2StreamLike | undefined {
+    if (this.request.httpVersionMajor !== 2) return undefined;
+    return (this.response as { stream?: Http2StreamLike }).stream;
   }
 
   /**
@@ -189,7 +222,14 @@ export class SseConnection {
   /** Cuts a client that fell too far behind; it will reconnect and replay. */
   drop(): void {
     if (this.closed) return;
-    this.response.destroy();
+    const h2Stream = this.h2Stream();
+    if (h2Stream) {
+      // Only this stream of the session: reset with CANCEL, so that the
+      // client sees an abort (destroy() would send NO_ERROR, like an end).
+      h2Stream.close(http2.NGHTTP2_CANCEL);
+    } else {
+      this.response.destroy();
+    }
     this.finish(true);
   }
 

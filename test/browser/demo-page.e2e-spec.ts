@@ -45,7 +45,10 @@ describe('the demo page in Chromium', () => {
   let context: BrowserContext;
   let pages: WatchedPage[];
 
-  const open = async (path = '/') => {
+  // Each page with a stream of its own (`?shared=0`): these tests watch the
+  // page's own request and count streams per page. Sharing among tabs has
+  // its own spec (shared-stream).
+  const open = async (path = '/?shared=0') => {
     const watched = await watchedPage(context, demo.url);
     pages.push(watched);
     await watched.page.goto(`${demo.url}${path}`);
@@ -244,7 +247,7 @@ describe('the demo page in Chromium', () => {
     const resumed = page.waitForRequest((r) =>
       r.url().startsWith(`${demo.url}/sse/broadcast`),
     );
-    await page.goto(`${demo.url}/`);
+    await page.goto(`${demo.url}/?shared=0`);
     const request = await resumed;
     assert.equal(await request.headerValue('last-event-id'), seen.json.id);
     const lastMissed = missed[missed.length - 1].id;

@@ -7,8 +7,8 @@ import { ARTIFACTS } from './paths.js';
 /** Screenshots land here (gitignored). */
 export const SCREENSHOTS = join(ARTIFACTS, 'browser');
 
-/** Debian's Chromium, headless, with nothing that phones home. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless, with nothing that phones home (plus `extraArgs`). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -20,6 +20,7 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
     timeout: 30_000,
   });

@@ -33,6 +33,9 @@ export async function startDemo(
   const app = await createDemoApp(testDemoConfig(overrides));
   configure?.(app);
   await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const url = (await app.getUrl())
+    .replace('[::1]', '127.0.0.1')
+    // Nest does not know a Fastify server given its TLS options directly.
+    .replace(/^http:/, overrides.https ? 'https:' : 'http:');
   return { app, url, close: () => app.close() };
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 /** A whole answer, body read to its end. */
 export interface HttpAnswer {
@@ -39,7 +40,10 @@ interface Response {
   close(): void;
 }
 
-/** Sends one request; a string or Buffer body is sent as given, anything else as JSON. */
+/**
+ * Sends one request (HTTPS for an https URL, any certificate accepted); a
+ * string or Buffer body is sent as given, anything else as JSON.
+ */
 function send(
   method: string,
   url: string,
@@ -54,11 +58,13 @@ function send(
   if (body !== undefined && !raw)
     headers['content-type'] ??= 'application/json';
   return new Promise((resolve, reject) => {
+    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
     const req = request(
       url,
       {
         method,
         headers,
+        rejectUnauthorized: false,
         localAddress: options.localAddress,
         ...(options.agent === false ? { agent: false } : {}),
       },

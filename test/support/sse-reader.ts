@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { createParser } from 'eventsource-parser';
 
@@ -32,9 +33,14 @@ export class SseReader {
     headers: Record<string, string> = {},
   ): Promise<SseReader> {
     return new Promise((resolve, reject) => {
+      // HTTPS for an https URL (HTTP/1.1, any certificate accepted).
+      const request = url.startsWith('https:') ? httpsRequest : httpRequest;
       const req = request(
         url,
-        { headers: { accept: 'text/event-stream', ...headers } },
+        {
+          headers: { accept: 'text/event-stream', ...headers },
+          rejectUnauthorized: false,
+        },
         (res) => {
           const reader = new SseReader(res.statusCode ?? 0, res.headers, () =>
             req.destroy(),
