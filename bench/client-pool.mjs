@@ -24,7 +24,7 @@ function numberAt(buf, start) {
  * with `seq > measureFrom`.
  */
 export class ClientPool {
-  constructor({ clients, expectedEvents, measureFrom, now }) {
+  constructor({ clients, expectedEvents, measureFrom, now, localAddress }) {
     this.size = clients;
     this.now = now;
     this.measureFrom = measureFrom;
@@ -36,6 +36,10 @@ export class ClientPool {
     this.reorders = 0;
     this.closedEarly = 0;
     this.connectErrors = 0;
+    /** Why clients could not be opened: `{ EADDRNOTAVAIL: 3, 'HTTP 503': 1 }`. */
+    this.connectFailures = {};
+    /** The loopback source address (`127.0.0.2`, ...): ~28k ports each. */
+    this.localAddress = localAddress;
     this.requests = [];
     this.agent = new Agent({ keepAlive: false, maxSockets: Infinity });
     this.waiter = undefined;
@@ -89,16 +93,21 @@ export class ClientPool {
     return new Promise((resolve) => {
       const req = get(url, {
         agent: this.agent,
+        localAddress: this.localAddress,
         headers: { accept: 'text/event-stream' },
       });
       this.requests[index] = req;
-      req.once('error', () => {
-        this.connectErrors++;
+      let opened = false;
+      req.once('error', (err) => {
+        // After the response, an error is a stream that ended (closedEarly).
+        if (opened) return;
+        this.failed(err.code ?? err.message);
         resolve();
       });
       req.once('response', (res) => {
+        opened = true;
         if (res.statusCode !== 200) {
-          this.connectErrors++;
+          this.failed(`HTTP ${res.statusCode}`);
           res.resume();
           resolve();
           return;
@@ -124,6 +133,11 @@ export class ClientPool {
         resolve();
       });
     });
+  }
+
+  failed(reason) {
+    this.connectErrors++;
+    this.connectFailures[reason] = (this.connectFailures[reason] ?? 0) + 1;
   }
 
   scan(index, buf, end, at) {

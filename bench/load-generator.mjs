@@ -26,16 +26,22 @@ const DEFAULTS = {
   idleTimeoutMs: 15_000,
 };
 
-const now = () => performance.now();
+/**
+ * Milliseconds on the wall clock, sub-ms precise: the same scale in every
+ * process of the machine, so that several load processes can time events
+ * one of them published (bench --scale).
+ */
+export const now = () => performance.timeOrigin + performance.now();
 
 /** The POST body of broadcast `seq`: its `data` JSON is `payloadBytes` long. */
-function broadcastBody(seq, payloadBytes) {
+export function broadcastBody(seq, payloadBytes) {
   const head = `{"seq":${seq},"t":${now().toFixed(3)},"pad":"`;
   const pad = 'x'.repeat(Math.max(0, payloadBytes - head.length - 2));
   return `{"event":"bench","data":${head}${pad}"}}`;
 }
 
-function publisher(url, payloadBytes) {
+/** Publishes broadcast bodies to `url` over a few kept-alive sockets. */
+export function publisher(url, payloadBytes) {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const publish = (seq) =>
     new Promise((resolve, reject) => {
@@ -63,7 +69,7 @@ function publisher(url, payloadBytes) {
 }
 
 /** Publishes seq `from`..`to`, one after the other or on a fixed schedule. */
-async function publishRange({ publish }, from, to, rate) {
+export async function publishRange({ publish }, from, to, rate) {
   if (!rate) {
     for (let seq = from; seq <= to; seq++) await publish(seq);
     return;
@@ -79,12 +85,12 @@ async function publishRange({ publish }, from, to, rate) {
   await Promise.all(sent);
 }
 
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 }
 
-const round = (value, digits = 2) =>
+export const round = (value, digits = 2) =>
   value === null || !Number.isFinite(value)
     ? null
     : Number(value.toFixed(digits));
@@ -173,6 +179,7 @@ export async function runLoad(options) {
       connectMs: Math.round(connectMs),
       connectCpuMs,
       connectErrors: pool.connectErrors,
+      connectFailures: pool.connectFailures,
       loadGenCpuMs: Math.round((own.user + own.system) / 1000),
     };
   } finally {

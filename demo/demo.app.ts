@@ -12,9 +12,13 @@ export const PUBLIC_DIR = fileURLToPath(
   new URL('../../demo/public', import.meta.url),
 );
 
-/** Builds the demo app (not yet listening): `main.ts` and the e2e tests share it. */
+/**
+ * Builds the demo app (not yet listening): `main.ts` and the e2e tests share
+ * it. `shutdownHooks: false` leaves signals to the caller (cluster workers).
+ */
 export async function createDemoApp(
   config: DemoConfig,
+  { shutdownHooks = true }: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> {
   const app = await createPlatformApp(
     DemoModule.forRoot(config),
@@ -24,7 +28,7 @@ export async function createDemoApp(
   );
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
-  app.enableShutdownHooks();
+  if (shutdownHooks) app.enableShutdownHooks();
   setupDocs(app);
   return app;
 }

@@ -22,10 +22,13 @@ export class BroadcastFloor {
     const id = String(++this.seq);
     const data =
       typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
-    const frame = Buffer.from(
-      `id: ${id}\nevent: ${body.event ?? 'message'}\ndata: ${data}\n\n`,
-    );
-    for (const stream of this.streams) stream.write(frame);
+    this.write(id, body.event ?? 'message', data);
     return { ok: true, id, connected: this.streams.size };
+  }
+
+  /** One frame, encoded once, to every stream (the cluster baseline calls it per Redis message). */
+  write(id, event, data) {
+    const frame = Buffer.from(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
+    for (const stream of this.streams) stream.write(frame);
   }
 }

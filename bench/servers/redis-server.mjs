@@ -6,7 +6,8 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { stopProcess } from './index.mjs';
 
-async function freePort() {
+/** A loopback port that was free a moment ago. */
+export async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address();
