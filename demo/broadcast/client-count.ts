@@ -1,4 +1,4 @@
-import { BroadcastService } from '../../src/index.js';
+import type { BroadcastService } from '../../src/index.js';
 import type { ClientsResponseDto } from './broadcast-response.dto.js';
 
 /**
