@@ -134,7 +134,7 @@ describe('WORKERS without REDIS_URL', () => {
       cwd: ROOT,
       env: { ...process.env, WORKERS: '2', REDIS_URL: '', PORT: '0' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     assert.notEqual(result.status, 0);
     assert.match(result.stderr + result.stdout, /WORKERS=2 needs REDIS_URL/);
