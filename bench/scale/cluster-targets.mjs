@@ -54,7 +54,7 @@ function clusterTarget(label, script, ready) {
   return (workers) => ({
     label: `${label}, ${workers} workers`,
     async start() {
-      const redis = await startRedisServer();
+      let redis = await startRedisServer();
       const port = await freePort();
       let primary;
       try {
@@ -82,6 +82,13 @@ function clusterTarget(label, script, ready) {
         stop: async () => {
           await stopProcess(primary);
           await redis.stop();
+        },
+        /** Crash and restart (empty, same port) the redis-server. */
+        redis: {
+          kill: () => redis.kill(),
+          restart: async () => {
+            redis = await startRedisServer(redis.port);
+          },
         },
       };
     },

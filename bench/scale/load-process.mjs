@@ -7,6 +7,7 @@
 //   { cmd: 'wait', total, idleMs }       until `total` events arrived here
 //   { cmd: 'measureFrom', seq }          latencies from broadcast `seq + 1` on
 //   { cmd: 'report' }                    counts and the latencies
+//   { cmd: 'verify', accepted }          who got every accepted seq, or a gap notice
 //   { cmd: 'close' }                     reset every socket and exit
 import { ClientPool } from '../client-pool.mjs';
 import { now } from '../load-generator.mjs';
@@ -28,13 +29,14 @@ const handlers = {
     warm.close();
     return { connectErrors: warm.connectErrors };
   },
-  async connect({ urls, clients, expectedEvents }) {
+  async connect({ urls, clients, expectedEvents, trackSeqUpTo }) {
     pool = new ClientPool({
       clients,
       expectedEvents,
       measureFrom: Number.MAX_SAFE_INTEGER,
       now,
       localAddress,
+      trackSeqUpTo,
     });
     const ms = await pool.connect(urls, BATCH);
     return {
@@ -61,6 +63,9 @@ const handlers = {
       closedEarly: pool.closedEarly,
       latencies: pool.latencies.slice(0, pool.latencyCount),
     };
+  },
+  verify({ accepted }) {
+    return pool.verify(accepted);
   },
   close() {
     pool?.close();

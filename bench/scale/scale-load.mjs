@@ -38,8 +38,8 @@ const DEFAULTS = {
   idleTimeoutMs: 30_000,
 };
 
-/** A load process and a promise-returning `call(cmd, args)` to it. */
-function startLoadProcess(index) {
+/** A load process (source address 127.0.0.<2 + index>) and a promise-returning `call(cmd, args)` to it. */
+export function startLoadProcess(index) {
   const child = spawnWithFdLimit(process.execPath, [LOAD_PROCESS], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
@@ -69,7 +69,7 @@ function startLoadProcess(index) {
 }
 
 /** Splits `total` into `parts` near-equal whole shares. */
-const shares = (total, parts) =>
+export const shares = (total, parts) =>
   Array.from(
     { length: parts },
     (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0),

@@ -69,6 +69,8 @@ export function startServer(name, { env = {}, nodeArgs = [] } = {}) {
       resolve({
         name,
         pid: child.pid,
+        /** Its output after READY (the profiler's signals answer there). */
+        stdout: child.stdout,
         baseUrl: `http://127.0.0.1:${match[1]}`,
         stop: () => stopProcess(child),
       });
