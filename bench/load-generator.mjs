@@ -43,7 +43,7 @@ export function broadcastBody(seq, payloadBytes) {
 /** Publishes broadcast bodies to `url` over a few kept-alive sockets. */
 export function publisher(url, payloadBytes) {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-  const publish = (seq) =>
+  const publish = (seq, retried = false) =>
     new Promise((resolve, reject) => {
       const body = broadcastBody(seq, payloadBytes);
       const req = request(url, {
@@ -54,7 +54,13 @@ export function publisher(url, payloadBytes) {
           'content-length': Buffer.byteLength(body),
         },
       });
-      req.once('error', reject);
+      req.once('error', (err) => {
+        // A kept-alive socket the server closed (idle timeout) just as it
+        // was reused: nothing was processed, send it once more.
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried) {
+          publish(seq, true).then(resolve, reject);
+        } else reject(err);
+      });
       req.once('response', (res) => {
         res.resume();
         res.once('end', () =>

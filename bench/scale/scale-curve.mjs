@@ -34,8 +34,8 @@ function targetsOf({ workers }) {
   ];
 }
 
-/** A run of one target at one point must end within this. */
-const RUN_TIMEOUT_MS = 8 * 60_000;
+/** A run of one target at one point must end within this (connecting dominates). */
+const runTimeoutMs = (clients) => 4 * 60_000 + 5 * clients;
 
 function withTimeout(promise, ms, what) {
   let timer;
@@ -90,7 +90,7 @@ export async function runScaleCurve({ runId, file, machine, points, log }) {
             publishUrl: running.publishUrl,
             serverPids: running.pids,
           }),
-          RUN_TIMEOUT_MS,
+          runTimeoutMs(point.clients),
           `N=${point.clients} ${name}`,
         );
         Object.assign(line, result);

@@ -98,6 +98,7 @@ export async function runScaleLoad(options) {
 
     const rssBefore = serverRss();
     const cpuBeforeConnect = serverCpu();
+    const cpuEachBefore = o.serverPids.map(cpuMs);
     const connectStart = performance.now();
     const perLoad = shares(n, loadCount);
     const connects = await all('connect', (i) => ({
@@ -107,6 +108,10 @@ export async function runScaleLoad(options) {
     }));
     const connectMs = performance.now() - connectStart;
     const connectCpuMs = serverCpu() - cpuBeforeConnect;
+    // Per process (primary, workers..., redis-server): where connecting costs.
+    const connectCpuByProcess = o.serverPids.map(
+      (pid, i) => cpuMs(pid) - cpuEachBefore[i],
+    );
     await sleep(o.settleMs);
     const rssConnected = serverRss();
     const connectedOf = connects.map((c) => c.connected);
@@ -143,9 +148,17 @@ export async function runScaleLoad(options) {
     const burstCpu = serverCpu() - cpuStart;
     const burstDelivered = burstDone.received - beforeBurst;
 
-    // Paced: latency when the server is not saturated.
+    // Paced: latency when the server is not saturated. Each POST waits for
+    // the last one's answer: behind a cluster two POSTs in flight may reach
+    // Redis in either order, and the clients would count a reorder.
     await all('measureFrom', () => ({ seq }));
-    await publishRange(pub, seq + 1, seq + o.paced, o.rate);
+    const pacedStart = performance.now();
+    for (let next = 1; next <= o.paced; next++) {
+      const wait =
+        pacedStart + ((next - 1) * 1000) / o.rate - performance.now();
+      if (wait > 0) await sleep(wait);
+      await pub.publish(seq + next);
+    }
     seq += o.paced;
     const pacedDone = await waitAll(seq);
     const peakRss = sumOver(o.serverPids, (pid) => memoryKb(pid).peak);
@@ -179,6 +192,7 @@ export async function runScaleLoad(options) {
       connectMs: Math.round(connectMs),
       connectCpuMs,
       connectCpuMsPerStream: round(connectCpuMs / Math.max(connected, 1), 4),
+      connectCpuByProcess,
       memPerConnKb: round((rssConnected - rssBefore) / Math.max(connected, 1)),
       rssBeforeMb: round(rssBefore / 1024, 1),
       rssConnectedMb: round(rssConnected / 1024, 1),

@@ -20,8 +20,13 @@ if (cluster.isPrimary) {
     if (++listening === workers)
       process.stdout.write(`READY ${address.port}\n`);
   });
-  cluster.on('exit', () => {
-    if (!stopping) process.exit(1);
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) {
+      console.error(
+        `raw-cluster: worker ${worker.id} ended (${signal ?? code})`,
+      );
+      process.exit(1);
+    }
     if (Object.keys(cluster.workers).length === 0) process.exit(0);
   });
   let stopping = false;
