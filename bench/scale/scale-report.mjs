@@ -143,7 +143,8 @@ export function scaleChart(points) {
     ),
   );
   const ceiling = Math.max(2, ...values) * 1.1;
-  const y = (v) => top + plotH - (v / ceiling) * plotH;
+  // RSS noise can make a small N's memory growth negative: drawn at 0.
+  const y = (v) => top + plotH - (Math.max(0, v) / ceiling) * plotH;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
