@@ -1,5 +1,5 @@
-import type { HttpPlatform } from './platform/http-platform.js';
-import { HTTP_PLATFORMS } from './platform/http-platform.js';
+import type { HttpPlatform } from './platform/http-platform-names.js';
+import { HTTP_PLATFORMS } from './platform/http-platform-names.js';
 
 /** Everything the demo reads from its environment. */
 export interface DemoConfig {

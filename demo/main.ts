@@ -1,19 +1,20 @@
-import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
-import {
-  closeWorkerOnShutdown,
-  nameWorkerInResponses,
-} from './cluster/cluster-worker.js';
-import { runClusterPrimary } from './cluster/cluster-primary.js';
-import { createDemoApp } from './demo.app.js';
 import type { DemoConfig } from './demo-config.js';
 import { demoConfigFromEnv } from './demo-config.js';
 
+// Only the config is read before anything else loads: a bad variable fails
+// at once, and a cluster's primary never loads Nest's HTTP stack.
+const config = demoConfigFromEnv();
+
 async function serve(config: DemoConfig) {
+  const { Logger } = await import('@nestjs/common');
+  const { createDemoApp } = await import('./demo.app.js');
   const worker = cluster.isWorker;
   // A worker's shutdown is driven by its primary (closeWorkerOnShutdown).
   const app = await createDemoApp(config, { shutdownHooks: !worker });
   if (worker) {
+    const { closeWorkerOnShutdown, nameWorkerInResponses } =
+      await import('./cluster/cluster-worker.js');
     closeWorkerOnShutdown(app);
     nameWorkerInResponses(app);
   }
@@ -21,6 +22,9 @@ async function serve(config: DemoConfig) {
   if (!worker) Logger.log(`Demo on ${await app.getUrl()}`, 'Demo');
 }
 
-const config = demoConfigFromEnv();
-if (cluster.isPrimary && (config.workers ?? 1) > 1) runClusterPrimary(config);
-else void serve(config);
+if (cluster.isPrimary && (config.workers ?? 1) > 1) {
+  const { runClusterPrimary } = await import('./cluster/cluster-primary.js');
+  runClusterPrimary(config);
+} else {
+  await serve(config);
+}

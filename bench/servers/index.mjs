@@ -55,8 +55,8 @@ export function startServer(name, { env = {}, nodeArgs = [] } = {}) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} server did not start within 30 s`));
-    }, 30_000);
+      reject(new Error(`${name} server did not start within 90 s`));
+    }, 90_000);
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text) => {
