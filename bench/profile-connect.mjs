@@ -56,8 +56,26 @@ export function summarizeProfile(profile) {
                 : url === ''
                   ? 'native / GC / idle'
                   : 'other';
+  // Self time by layer, a native frame (url '') charged to the JS frame
+  // that called it: writev under the library's write counts as the library's.
+  const ownLayer = new Map();
+  const chargedLayer = (id) => {
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at).callFrame.url;
+      if (url !== '') return layerOf(url);
+    }
+    return layerOf('');
+  };
   let sampled = 0;
   for (const [id, ms] of self) {
+    const named = byId.get(id).callFrame.functionName;
+    const l =
+      named === '(idle)'
+        ? 'idle'
+        : named === '(garbage collector)'
+          ? 'GC'
+          : chargedLayer(id);
+    ownLayer.set(l, (ownLayer.get(l) ?? 0) + ms);
     const n = byId.get(id);
     sampled += ms;
     selfByFn.set(key(n), (selfByFn.get(key(n)) ?? 0) + ms);
@@ -85,6 +103,7 @@ export function summarizeProfile(profile) {
     self: top(selfByFn, 25),
     total: top(totalByFn, 40),
     layers: top(layer, 12),
+    ownLayers: top(ownLayer, 12),
   };
 }
 
@@ -99,6 +118,17 @@ async function signalAndWait(server, child, text) {
     };
     child.on('data', onData);
   });
+}
+
+if (process.argv[2] === '--summarize') {
+  // node bench/profile-connect.mjs --summarize <file.cpuprofile> <connects>
+  const summary = summarizeProfile(
+    JSON.parse(readFileSync(process.argv[3], 'utf8')),
+  );
+  const per = Number(process.argv[4] ?? 1);
+  for (const [l, v] of summary.ownLayers)
+    console.log(`  ${(v / per).toFixed(4)}  ${l}`);
+  process.exit(0);
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {

@@ -12,7 +12,15 @@ export class BroadcastFloor {
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',
     });
-    res.flushHeaders();
+    if (process.env.BENCH_RAW_CONNECTED) {
+      // What the library sends every client first: headers and one event in
+      // one write (profile-connect.mjs compares the two).
+      res.write(
+        Buffer.from(
+          `id: ${this.seq}\nevent: connected\nretry: 2000\ndata: {"clientId":"${crypto.randomUUID()}","serverTime":"${new Date().toISOString()}"}\n\n`,
+        ),
+      );
+    } else res.flushHeaders();
     this.streams.add(res);
     res.on('close', () => this.streams.delete(res));
   }

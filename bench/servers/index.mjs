@@ -9,6 +9,11 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 /** The servers the bench knows, by the name the results use. */
 export const SERVERS = {
   raw: { label: 'raw node:http', script: here('./raw.server.mjs') },
+  'raw-connected': {
+    label: 'raw node:http, with a connected event first',
+    script: here('./raw.server.mjs'),
+    env: { BENCH_RAW_CONNECTED: '1' },
+  },
   library: {
     label: 'this library (demo, @SseRoute) on Express',
     script: here('./demo.server.mjs'),
