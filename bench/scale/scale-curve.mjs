@@ -35,7 +35,7 @@ function targetsOf({ workers }) {
 }
 
 /** A run of one target at one point must end within this (connecting dominates). */
-const runTimeoutMs = (clients) => 4 * 60_000 + 5 * clients;
+const runTimeoutMs = (clients) => 4 * 60_000 + 15 * clients;
 
 function withTimeout(promise, ms, what) {
   let timer;

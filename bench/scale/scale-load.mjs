@@ -68,6 +68,11 @@ export function startLoadProcess(index) {
   return { child, call };
 }
 
+/** A line on stderr while a long run goes on (BENCH_QUIET=1 silences it). */
+const progress = (text) => {
+  if (!process.env.BENCH_QUIET) process.stderr.write(`    ${text}\n`);
+};
+
 /** Splits `total` into `parts` near-equal whole shares. */
 export const shares = (total, parts) =>
   Array.from(
@@ -107,6 +112,7 @@ export async function runScaleLoad(options) {
       expectedEvents: o.paced,
     }));
     const connectMs = performance.now() - connectStart;
+    progress(`${n} clients: connect took ${Math.round(connectMs)} ms`);
     const connectCpuMs = serverCpu() - cpuBeforeConnect;
     // Per process (primary, workers..., redis-server): where connecting costs.
     const connectCpuByProcess = o.serverPids.map(
@@ -147,6 +153,7 @@ export async function runScaleLoad(options) {
     const burstMs = performance.now() - burstStart;
     const burstCpu = serverCpu() - cpuStart;
     const burstDelivered = burstDone.received - beforeBurst;
+    progress(`${n} clients: burst of ${o.burst} in ${Math.round(burstMs)} ms`);
 
     // Paced: latency when the server is not saturated. Each POST waits for
     // the last one's answer: behind a cluster two POSTs in flight may reach
