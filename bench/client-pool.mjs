@@ -32,7 +32,9 @@ export class ClientPool {
     now,
     localAddress,
     trackSeqUpTo,
+    connectTimeoutMs = 60_000,
   }) {
+    this.connectTimeoutMs = connectTimeoutMs;
     this.size = clients;
     this.now = now;
     this.measureFrom = measureFrom;
@@ -114,13 +116,24 @@ export class ClientPool {
       });
       this.requests[index] = req;
       let opened = false;
+      // A server out of file descriptors may leave a connection in its
+      // backlog unanswered: counted as a failure, not waited for forever.
+      const timer = setTimeout(
+        () =>
+          req.destroy(
+            Object.assign(new Error('timeout'), { code: 'no answer' }),
+          ),
+        this.connectTimeoutMs,
+      );
       req.once('error', (err) => {
+        clearTimeout(timer);
         // After the response, an error is a stream that ended (closedEarly).
         if (opened) return;
         this.failed(err.code ?? err.message);
         resolve();
       });
       req.once('response', (res) => {
+        clearTimeout(timer);
         opened = true;
         if (res.statusCode !== 200) {
           this.failed(`HTTP ${res.statusCode}`);

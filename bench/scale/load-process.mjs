@@ -74,11 +74,15 @@ const handlers = {
   },
 };
 
+// The coordinator may be gone when an answer is ready: nothing to tell then.
+const answer = (message) =>
+  process.connected && process.send(message, () => {});
+
 process.on('message', async ({ id, cmd, ...args }) => {
   try {
-    process.send({ id, ok: await handlers[cmd](args) });
+    answer({ id, ok: await handlers[cmd](args) });
   } catch (err) {
-    process.send({ id, error: String(err?.stack ?? err) });
+    answer({ id, error: String(err?.stack ?? err) });
   }
 });
 // The coordinator went away: do not linger holding thousands of sockets.

@@ -83,13 +83,15 @@ export async function runScaleCurve({ runId, file, machine, points, log }) {
       try {
         running = await target.start();
         const result = await withTimeout(
-          runScaleLoad({
-            clients: point.clients,
-            burst: point.burst,
-            streamUrls: running.streamUrls,
-            publishUrl: running.publishUrl,
-            serverPids: running.pids,
-          }),
+          (signal) =>
+            runScaleLoad({
+              signal,
+              clients: point.clients,
+              burst: point.burst,
+              streamUrls: running.streamUrls,
+              publishUrl: running.publishUrl,
+              serverPids: running.pids,
+            }),
           runTimeoutMs(point.clients),
           `N=${point.clients} ${name}`,
         );
