@@ -1,5 +1,6 @@
 // What the raw and floor servers share: open streams in a Set, each
 // broadcast encoded once and written to every one with `res.write`.
+import { randomUUID } from 'node:crypto';
 
 export class BroadcastFloor {
   streams = new Set();
@@ -17,7 +18,7 @@ export class BroadcastFloor {
       // one write (profile-connect.mjs compares the two).
       res.write(
         Buffer.from(
-          `id: ${this.seq}\nevent: connected\nretry: 2000\ndata: {"clientId":"${crypto.randomUUID()}","serverTime":"${new Date().toISOString()}"}\n\n`,
+          `id: ${this.seq}\nevent: connected\nretry: 2000\ndata: {"clientId":"${randomUUID()}","serverTime":"${new Date().toISOString()}"}\n\n`,
         ),
       );
     } else res.flushHeaders();
