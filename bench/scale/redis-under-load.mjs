@@ -10,6 +10,8 @@
 //      be sent a history-gap notice; none may miss one silently.
 //
 //   node bench/scale/redis-under-load.mjs '{"perWorker":10000,"repeat":2}'
+//   node bench/scale/redis-under-load.mjs '{"repeat":0}'        the restart only
+//   node bench/scale/redis-under-load.mjs '{"restart":false}'   throughput only
 //
 // Writes one JSON line per run to bench/results/<stamp>-redis.jsonl and
 // prints a summary. Needs the build and redis-server.
@@ -34,6 +36,8 @@ const DEFAULTS = {
   /** When redis-server is killed, and how long it stays down. */
   killAtSeconds: 10,
   downMs: 2_000,
+  /** Whether to run the restart (after the throughput runs). */
+  restart: true,
 };
 
 /** One instance of the demo on a redis-server of its own (WORKERS=1). */
@@ -205,9 +209,11 @@ export async function runRedisUnderLoad(options = {}, log = console.log) {
       `throughput run ${run}: one instance ${result.one.deliveriesPerSec}/s (${result.one.delivered}/${result.one.expected}), two workers ${result.two.deliveriesPerSec}/s (${result.two.delivered}/${result.two.expected}): ${ratio.toFixed(2)} x twice one`,
     );
   }
-  const restart = await restartRun(o);
-  write(restart);
-  log(`restart: ${JSON.stringify(restart)}`);
+  const restart = o.restart ? await restartRun(o) : undefined;
+  if (restart) {
+    write(restart);
+    log(`restart: ${JSON.stringify(restart)}`);
+  }
   return { file, ratio: spread(ratios), restart };
 }
 
