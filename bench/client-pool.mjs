@@ -6,6 +6,7 @@ import { Agent, get } from 'node:http';
 const FRAME_END = Buffer.from('\n\n');
 const SEQ_KEY = Buffer.from('"seq":');
 const T_KEY = Buffer.from('"t":');
+const GAP_NOTICE = Buffer.from('event: history-gap');
 
 /** Reads the decimal number at `start` (digits, `-` and one `.`). */
 function numberAt(buf, start) {
@@ -24,11 +25,22 @@ function numberAt(buf, start) {
  * with `seq > measureFrom`.
  */
 export class ClientPool {
-  constructor({ clients, expectedEvents, measureFrom, now }) {
+  constructor({
+    clients,
+    expectedEvents,
+    measureFrom,
+    now,
+    localAddress,
+    trackSeqUpTo,
+    connectTimeoutMs = 60_000,
+  }) {
+    this.connectTimeoutMs = connectTimeoutMs;
     this.size = clients;
     this.now = now;
     this.measureFrom = measureFrom;
     this.lastSeq = new Int32Array(clients);
+    /** 1 for each client whose stream opened (200). */
+    this.opened = new Uint8Array(clients);
     this.latencies = new Float64Array(clients * expectedEvents);
     this.latencyCount = 0;
     this.received = 0;
@@ -36,6 +48,16 @@ export class ClientPool {
     this.reorders = 0;
     this.closedEarly = 0;
     this.connectErrors = 0;
+    /** Why clients could not be opened: `{ EADDRNOTAVAIL: 3, 'HTTP 503': 1 }`. */
+    this.connectFailures = {};
+    /** The loopback source address (`127.0.0.2`, ...): ~28k ports each. */
+    this.localAddress = localAddress;
+    if (trackSeqUpTo) {
+      // Which seqs each client got, and whether it was told of a history gap.
+      this.seqStride = trackSeqUpTo + 1;
+      this.seen = new Uint8Array(clients * this.seqStride);
+      this.notices = new Uint8Array(clients);
+    }
     this.requests = [];
     this.agent = new Agent({ keepAlive: false, maxSockets: Infinity });
     this.waiter = undefined;
@@ -89,21 +111,38 @@ export class ClientPool {
     return new Promise((resolve) => {
       const req = get(url, {
         agent: this.agent,
+        localAddress: this.localAddress,
         headers: { accept: 'text/event-stream' },
       });
       this.requests[index] = req;
-      req.once('error', () => {
-        this.connectErrors++;
+      let opened = false;
+      // A server out of file descriptors may leave a connection in its
+      // backlog unanswered: counted as a failure, not waited for forever.
+      const timer = setTimeout(
+        () =>
+          req.destroy(
+            Object.assign(new Error('timeout'), { code: 'no answer' }),
+          ),
+        this.connectTimeoutMs,
+      );
+      req.once('error', (err) => {
+        clearTimeout(timer);
+        // After the response, an error is a stream that ended (closedEarly).
+        if (opened) return;
+        this.failed(err.code ?? err.message);
         resolve();
       });
       req.once('response', (res) => {
+        clearTimeout(timer);
+        opened = true;
         if (res.statusCode !== 200) {
-          this.connectErrors++;
+          this.failed(`HTTP ${res.statusCode}`);
           res.resume();
           resolve();
           return;
         }
         this.lastSeq[index] = 0;
+        this.opened[index] = 1;
         let tail;
         res.on('data', (chunk) => {
           const at = this.now();
@@ -112,6 +151,9 @@ export class ClientPool {
           if (end < 0) {
             tail = buf;
             return;
+          }
+          if (this.notices && buf.indexOf(GAP_NOTICE) >= 0) {
+            this.notices[index] = 1;
           }
           this.scan(index, buf, end, at);
           const rest = end + FRAME_END.length;
@@ -126,6 +168,35 @@ export class ClientPool {
     });
   }
 
+  /**
+   * Against the seqs the server accepted (`trackSeqUpTo` set): clients that
+   * got them all, that missed some but were sent a history-gap notice, and
+   * that missed some silently.
+   */
+  verify(accepted) {
+    const result = {
+      complete: 0,
+      missedWithNotice: 0,
+      missedSilently: 0,
+      notices: 0,
+    };
+    for (let i = 0; i < this.size; i++) {
+      if (!this.opened[i]) continue;
+      const base = i * this.seqStride;
+      const missed = accepted.some((seq) => !this.seen[base + seq]);
+      if (this.notices[i]) result.notices++;
+      if (!missed) result.complete++;
+      else if (this.notices[i]) result.missedWithNotice++;
+      else result.missedSilently++;
+    }
+    return result;
+  }
+
+  failed(reason) {
+    this.connectErrors++;
+    this.connectFailures[reason] = (this.connectFailures[reason] ?? 0) + 1;
+  }
+
   scan(index, buf, end, at) {
     let pos = 0;
     for (;;) {
@@ -134,6 +205,9 @@ export class ClientPool {
       const seq = numberAt(buf, key + SEQ_KEY.length);
       const t = buf.indexOf(T_KEY, key);
       const sentAt = numberAt(buf, t + T_KEY.length);
+      if (this.seen && seq < this.seqStride) {
+        this.seen[index * this.seqStride + seq] = 1;
+      }
       const last = this.lastSeq[index];
       if (seq > last + 1) this.gaps += seq - last - 1;
       if (seq <= last) this.reorders++;

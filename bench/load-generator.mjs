@@ -26,18 +26,24 @@ const DEFAULTS = {
   idleTimeoutMs: 15_000,
 };
 
-const now = () => performance.now();
+/**
+ * Milliseconds on the wall clock, sub-ms precise: the same scale in every
+ * process of the machine, so that several load processes can time events
+ * one of them published (bench --scale).
+ */
+export const now = () => performance.timeOrigin + performance.now();
 
 /** The POST body of broadcast `seq`: its `data` JSON is `payloadBytes` long. */
-function broadcastBody(seq, payloadBytes) {
+export function broadcastBody(seq, payloadBytes) {
   const head = `{"seq":${seq},"t":${now().toFixed(3)},"pad":"`;
   const pad = 'x'.repeat(Math.max(0, payloadBytes - head.length - 2));
   return `{"event":"bench","data":${head}${pad}"}}`;
 }
 
-function publisher(url, payloadBytes) {
+/** Publishes broadcast bodies to `url` over a few kept-alive sockets. */
+export function publisher(url, payloadBytes) {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-  const publish = (seq) =>
+  const publish = (seq, retried = false) =>
     new Promise((resolve, reject) => {
       const body = broadcastBody(seq, payloadBytes);
       const req = request(url, {
@@ -48,7 +54,13 @@ function publisher(url, payloadBytes) {
           'content-length': Buffer.byteLength(body),
         },
       });
-      req.once('error', reject);
+      req.once('error', (err) => {
+        // A kept-alive socket the server closed (idle timeout) just as it
+        // was reused: nothing was processed, send it once more.
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried) {
+          publish(seq, true).then(resolve, reject);
+        } else reject(err);
+      });
       req.once('response', (res) => {
         res.resume();
         res.once('end', () =>
@@ -63,7 +75,7 @@ function publisher(url, payloadBytes) {
 }
 
 /** Publishes seq `from`..`to`, one after the other or on a fixed schedule. */
-async function publishRange({ publish }, from, to, rate) {
+export async function publishRange({ publish }, from, to, rate) {
   if (!rate) {
     for (let seq = from; seq <= to; seq++) await publish(seq);
     return;
@@ -79,12 +91,12 @@ async function publishRange({ publish }, from, to, rate) {
   await Promise.all(sent);
 }
 
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 }
 
-const round = (value, digits = 2) =>
+export const round = (value, digits = 2) =>
   value === null || !Number.isFinite(value)
     ? null
     : Number(value.toFixed(digits));
@@ -173,6 +185,7 @@ export async function runLoad(options) {
       connectMs: Math.round(connectMs),
       connectCpuMs,
       connectErrors: pool.connectErrors,
+      connectFailures: pool.connectFailures,
       loadGenCpuMs: Math.round((own.user + own.system) / 1000),
     };
   } finally {

@@ -8,12 +8,16 @@
 //   npm run bench -- --quick             a smoke run (< 1 min)
 //   npm run bench -- --targets raw,library --no-build
 //   npm run bench -- --cells 4,5         only these cells of the matrix (0-based)
+//   npm run bench -- --scale             the cost curve, 1k to 100k streams (< 25 min)
+//   npm run bench -- --scale --points 0,1  only these points of the curve (or 3000@2: N@workers)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeReport } from './report.mjs';
+import { runScaleCurve } from './scale/scale-curve.mjs';
+import { writeScaleReport } from './scale/scale-report.mjs';
 import { spawnWithFdLimit, stopProcess } from './servers/index.mjs';
 import { DEFAULT_TARGETS, QUICK_TARGETS, TARGETS } from './targets.mjs';
 
@@ -50,6 +54,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     targets: { type: 'string' },
     cells: { type: 'string' },
+    scale: { type: 'boolean', default: false },
+    points: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string', default: here('./results') },
   },
@@ -84,7 +90,7 @@ if (!args['no-build']) {
 }
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-const runId = `${stamp}${args.quick ? '-quick' : ''}`;
+const runId = `${stamp}${args.quick ? '-quick' : args.scale ? '-scale' : ''}`;
 mkdirSync(args.out, { recursive: true });
 const file = `${args.out}/${runId}.jsonl`;
 const machine = {
@@ -95,6 +101,24 @@ const machine = {
     encoding: 'utf8',
   }).trim(),
 };
+
+if (args.scale) {
+  const started = Date.now();
+  console.log(`${runId}: the scale curve -> ${file}`);
+  await runScaleCurve({
+    runId,
+    file,
+    machine,
+    points: args.points?.split(','),
+    log: (text) => console.log(text),
+  });
+  const { markdown, svg } = writeScaleReport([file], `${args.out}/${runId}`);
+  console.log(
+    `\nDone in ${Math.round((Date.now() - started) / 1000)} s: ${file}, ${markdown}, ${svg}`,
+  );
+  process.exit(0);
+}
+
 const largest = Math.max(...matrix.map((cell) => cell.clients));
 if (Number(machine.fdLimit) < largest + 1000) {
   console.warn(

@@ -1,5 +1,5 @@
-import type { HttpPlatform } from './platform/http-platform.js';
-import { HTTP_PLATFORMS } from './platform/http-platform.js';
+import type { HttpPlatform } from './platform/http-platform-names.js';
+import { HTTP_PLATFORMS } from './platform/http-platform-names.js';
 
 /** Everything the demo reads from its environment. */
 export interface DemoConfig {
@@ -34,6 +34,16 @@ export interface DemoConfig {
    * without it) and HTTP/1.1 on Express.
    */
   https?: { certPath: string; keyPath: string };
+  /**
+   * Worker processes sharing the port (`WORKERS`, Node's `cluster`); 1 runs
+   * the app in this process. More than 1 needs `redisUrl`.
+   */
+  workers?: number;
+  /**
+   * Set by the cluster's primary for its workers (`DEMO_CLUSTER_ID`): they
+   * count their clients together under this id in Redis.
+   */
+  clusterId?: string;
 }
 
 const optionalNumber = (name: string, value: string | undefined) => {
@@ -55,10 +65,26 @@ function httpPlatform(value: string | undefined): HttpPlatform {
   return value as HttpPlatform;
 }
 
-/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*` and `HTTPS_*`. */
+function workerCount(value: string | undefined, redisUrl?: string): number {
+  const workers = optionalNumber('WORKERS', value) ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new Error(`WORKERS must be a whole number from 1, got "${value}"`);
+  }
+  if (workers > 1 && !redisUrl) {
+    // Workers are separate processes: without Redis each would broadcast
+    // only to its own clients.
+    throw new Error(
+      `WORKERS=${workers} needs REDIS_URL: the workers share events and history through Redis`,
+    );
+  }
+  return workers;
+}
+
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*`, `HTTPS_*` and `WORKERS`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
+  const redisUrl = env.REDIS_URL || undefined;
   return {
     port: optionalNumber('PORT', env.PORT) ?? 3000,
     host: env.HOST || '127.0.0.1',
@@ -80,9 +106,11 @@ export function demoConfigFromEnv(
       env.PUBLISH_RATE_LIMIT,
     ),
     bodyLimit: env.BODY_LIMIT || '1mb',
-    redisUrl: env.REDIS_URL || undefined,
+    redisUrl,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
     https: httpsFiles(env.HTTPS_CERT, env.HTTPS_KEY),
+    workers: workerCount(env.WORKERS, redisUrl),
+    clusterId: env.DEMO_CLUSTER_ID || undefined,
   };
 }
 

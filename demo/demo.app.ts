@@ -21,9 +21,13 @@ export const CLIENT_DIR = fileURLToPath(
   new URL('../src/client', import.meta.url),
 );
 
-/** Builds the demo app (not yet listening): `main.ts` and the e2e tests share it. */
+/**
+ * Builds the demo app (not yet listening): `main.ts` and the e2e tests share
+ * it. `shutdownHooks: false` leaves signals to the caller (cluster workers).
+ */
 export async function createDemoApp(
   config: DemoConfig,
+  { shutdownHooks = true }: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> {
   const app = await createPlatformApp(
     DemoModule.forRoot(config),
@@ -38,7 +42,7 @@ export async function createDemoApp(
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
   await serveStatic(app, config.platform, CLIENT_DIR, '/client/');
-  app.enableShutdownHooks();
+  if (shutdownHooks) app.enableShutdownHooks();
   setupDocs(app);
   return app;
 }

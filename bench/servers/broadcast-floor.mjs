@@ -1,5 +1,6 @@
 // What the raw and floor servers share: open streams in a Set, each
 // broadcast encoded once and written to every one with `res.write`.
+import { randomUUID } from 'node:crypto';
 
 export class BroadcastFloor {
   streams = new Set();
@@ -12,7 +13,15 @@ export class BroadcastFloor {
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',
     });
-    res.flushHeaders();
+    if (process.env.BENCH_RAW_CONNECTED) {
+      // What the library sends every client first: headers and one event in
+      // one write (profile-connect.mjs compares the two).
+      res.write(
+        Buffer.from(
+          `id: ${this.seq}\nevent: connected\nretry: 2000\ndata: {"clientId":"${randomUUID()}","serverTime":"${new Date().toISOString()}"}\n\n`,
+        ),
+      );
+    } else res.flushHeaders();
     this.streams.add(res);
     res.on('close', () => this.streams.delete(res));
   }
@@ -22,10 +31,13 @@ export class BroadcastFloor {
     const id = String(++this.seq);
     const data =
       typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
-    const frame = Buffer.from(
-      `id: ${id}\nevent: ${body.event ?? 'message'}\ndata: ${data}\n\n`,
-    );
-    for (const stream of this.streams) stream.write(frame);
+    this.write(id, body.event ?? 'message', data);
     return { ok: true, id, connected: this.streams.size };
+  }
+
+  /** One frame, encoded once, to every stream (the cluster baseline calls it per Redis message). */
+  write(id, event, data) {
+    const frame = Buffer.from(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
+    for (const stream of this.streams) stream.write(frame);
   }
 }

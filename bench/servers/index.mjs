@@ -9,6 +9,11 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 /** The servers the bench knows, by the name the results use. */
 export const SERVERS = {
   raw: { label: 'raw node:http', script: here('./raw.server.mjs') },
+  'raw-connected': {
+    label: 'raw node:http, with a connected event first',
+    script: here('./raw.server.mjs'),
+    env: { BENCH_RAW_CONNECTED: '1' },
+  },
   library: {
     label: 'this library (demo, Nest @Sse() served by SseModule) on Express',
     script: here('./demo.server.mjs'),
@@ -43,7 +48,7 @@ export const SERVERS = {
  */
 export function startServer(
   name,
-  { env = {}, nodeArgs = [], startTimeoutMs = 30_000 } = {},
+  { env = {}, nodeArgs = [], startTimeoutMs = 90_000 } = {},
 ) {
   const server = SERVERS[name];
   if (!server) throw new Error(`Unknown bench server "${name}"`);
@@ -74,6 +79,8 @@ export function startServer(
       resolve({
         name,
         pid: child.pid,
+        /** Its output after READY (the profiler's signals answer there). */
+        stdout: child.stdout,
         baseUrl: `http://127.0.0.1:${match[1]}`,
         stop: () => stopProcess(child),
       });

@@ -1,8 +1,34 @@
 // Every bench server prints one line, `READY <port>`, once it listens: the
 // launcher (servers/index.mjs) waits for it. SIGTERM exits at once.
+// With BENCH_PROFILE=<file>, SIGWINCH starts the V8 CPU profiler and the next
+// SIGWINCH writes the profile there (bench/profile-connect.mjs): a window
+// around one phase, without the startup.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 /** Announces the port of a listening node:http server to the launcher. */
 export function announceReady(server) {
+  if (process.env.BENCH_PROFILE) profileOnSignal(process.env.BENCH_PROFILE);
   process.stdout.write(`READY ${server.address().port}\n`);
   process.once('SIGTERM', () => process.exit(0));
+}
+
+function profileOnSignal(file) {
+  const session = new Session();
+  session.connect();
+  let running = false;
+  process.on('SIGWINCH', async () => {
+    if (!running) {
+      running = true;
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+      process.stdout.write('PROFILING\n');
+      return;
+    }
+    running = false;
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    process.stdout.write('PROFILED\n');
+  });
 }

@@ -6,7 +6,8 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { stopProcess } from './index.mjs';
 
-async function freePort() {
+/** A loopback port that was free a moment ago. */
+export async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address();
@@ -29,9 +30,13 @@ function ping(port) {
   });
 }
 
-/** Starts redis-server; resolves with its URL and PID once it answers PING. */
-export async function startRedisServer() {
-  const port = await freePort();
+/**
+ * Starts redis-server (on `port`, or a free one); resolves with its URL and
+ * PID once it answers PING. `kill()` crashes it (SIGKILL): started again on
+ * the same port it comes back empty.
+ */
+export async function startRedisServer(port) {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     [
@@ -66,7 +71,13 @@ export async function startRedisServer() {
   exited.catch(() => undefined);
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     pid: child.pid,
     stop: () => stopProcess(child),
+    kill: async () => {
+      const gone = once(child, 'exit');
+      child.kill('SIGKILL');
+      await gone;
+    },
   };
 }

@@ -19,6 +19,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { BroadcastService, DEFAULT_EVENT_NAME } from '../../src/index.js';
 import { ApiPublishErrors } from '../common/api-errors.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
+import { ClientCount } from './client-count.js';
 import { BroadcastRequestDto, DATA_REQUIRED } from './broadcast-request.dto.js';
 import {
   BroadcastResponseDto,
@@ -31,7 +32,10 @@ import { PublishedData } from './published-data.decorator.js';
 @ApiTags('Broadcast')
 @Controller('api')
 export class BroadcastApiController {
-  constructor(private readonly broadcast: BroadcastService) {}
+  constructor(
+    private readonly broadcast: BroadcastService,
+    private readonly clientCount: ClientCount,
+  ) {}
 
   @Post('broadcast')
   @HttpCode(202)
@@ -84,10 +88,11 @@ export class BroadcastApiController {
     operationId: 'getClients',
     security: [],
     summary: 'Open broadcast streams, in all and per channel',
+    description:
+      'Counts this instance, or every worker of the cluster when the demo runs with WORKERS > 1.',
   })
   @ApiOkResponse({ type: ClientsResponseDto })
-  clients(): ClientsResponseDto {
-    const { total, channels } = this.broadcast.connectedClients;
-    return { connected: total, channels };
+  clients(): Promise<ClientsResponseDto> {
+    return this.clientCount.read();
   }
 }

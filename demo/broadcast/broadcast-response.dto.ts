@@ -22,7 +22,8 @@ export class BroadcastResponseDto {
 
 export class ClientsResponseDto {
   @ApiProperty({
-    description: 'Open broadcast streams on this instance',
+    description:
+      'Open broadcast streams on this instance (on every worker of a cluster)',
     example: 3,
   })
   connected: number;

@@ -7,9 +7,11 @@ import express from 'express';
 import { readdirSync } from 'node:fs';
 import { SseExpressAdapter } from '../../src/express/index.js';
 
-/** The Nest HTTP platforms the demo runs on. */
-export type HttpPlatform = 'express' | 'fastify';
-export const HTTP_PLATFORMS: readonly HttpPlatform[] = ['express', 'fastify'];
+import type { HttpPlatform } from './http-platform-names.js';
+
+// In a file of their own so that reading the config loads no platform.
+export type { HttpPlatform } from './http-platform-names.js';
+export { HTTP_PLATFORMS } from './http-platform-names.js';
 
 const UNITS: Record<string, number> = {
   b: 1,

@@ -46,6 +46,8 @@ export interface DemoProcessOptions {
   fdLimit?: number;
   /** Extra node flags. */
   nodeArgs?: string[];
+  /** How long `main` may take to answer (default 20 s; several workers boot slower). */
+  startTimeoutMs?: number;
 }
 
 export interface DemoProcess {
@@ -158,6 +160,7 @@ export async function startDemoProcess(
           `http://${host}:${env.PORT}`,
           () => ended,
           () => output,
+          options.startTimeoutMs,
         );
   } catch (err) {
     kill('SIGKILL');
@@ -195,6 +198,7 @@ async function answering(
   url: string,
   hasEnded: () => boolean,
   output: () => string,
+  timeoutMs = 20_000,
 ): Promise<string> {
   await waitFor(
     async () => {
@@ -204,7 +208,7 @@ async function answering(
         () => false,
       );
     },
-    20_000,
+    timeoutMs,
     `the demo to answer on ${url}`,
   );
   return url;
