@@ -28,6 +28,11 @@ export interface DemoConfig {
   redisUrl?: string;
   /** Key prefix in Redis, so several apps can share one. */
   redisKeyPrefix?: string;
+  /**
+   * Origins whose pages may connect and publish (`CORS_ORIGINS`, comma
+   * separated); CORS stays off when unset.
+   */
+  corsOrigins?: string[];
 }
 
 const optionalNumber = (name: string, value: string | undefined) => {
@@ -39,6 +44,15 @@ const optionalNumber = (name: string, value: string | undefined) => {
   return number;
 };
 
+/** `a, b,,c` -> [a, b, c]; undefined when nothing is listed. */
+function commaList(value: string | undefined): string[] | undefined {
+  const items = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+}
+
 function httpPlatform(value: string | undefined): HttpPlatform {
   if (value === undefined || value === '') return 'express';
   if (!(HTTP_PLATFORMS as readonly string[]).includes(value)) {
@@ -49,7 +63,7 @@ function httpPlatform(value: string | undefined): HttpPlatform {
   return value as HttpPlatform;
 }
 
-/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT` and `BODY_LIMIT`. */
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*` and `CORS_ORIGINS`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
@@ -76,5 +90,6 @@ export function demoConfigFromEnv(
     bodyLimit: env.BODY_LIMIT || '1mb',
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
+    corsOrigins: commaList(env.CORS_ORIGINS),
   };
 }

@@ -22,6 +22,11 @@ export async function createDemoApp(
     config.bodyLimit,
     process.env.DEMO_LOG === 'silent' ? false : undefined,
   );
+  if (config.corsOrigins) {
+    // Pages on these origins may open the streams and publish (a JSON POST
+    // is preflighted); refusals (429/503) carry the headers too.
+    app.enableCors({ origin: config.corsOrigins, maxAge: 600 });
+  }
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
   app.enableShutdownHooks();
