@@ -6,6 +6,7 @@ import {
 } from './sse.constants.js';
 import type { SseModuleOptions } from './sse-module-options.js';
 import type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+import { ErrorMessages } from './errors/error-messages.js';
 
 /**
  * The module's options with every default applied: the only place defaults
@@ -42,7 +43,12 @@ export function resolveSseOptions(
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
       throw new TypeError(
-        `SseModule option ${name} must be a non-negative number, got ${String(value)}`,
+        ErrorMessages.badNumberOption(
+          'SseModule',
+          name,
+          'a non-negative number',
+          value,
+        ),
       );
     }
   }

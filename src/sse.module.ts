@@ -1,3 +1,4 @@
+import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { BroadcastService } from './broadcast/broadcast.service.js';
 import {
@@ -8,6 +9,7 @@ import type { SseModuleOptions } from './sse-module-options.js';
 import {
   ConfigurableSseModule,
   SSE_MODULE_OPTIONS,
+  SSE_MODULE_OPTIONS_TYPE,
 } from './sse.module-definition.js';
 import { SseStreams } from './streaming/sse-streams.js';
 import { StreamRegistry } from './streaming/stream.registry.js';
@@ -43,4 +45,14 @@ import { SseTransport } from './transports/sse.transport.js';
     SseStreams,
   ],
 })
-export class SseModule extends ConfigurableSseModule {}
+export class SseModule extends ConfigurableSseModule {
+  /**
+   * Registers the module; every option has a default, so `forRoot()` with
+   * no argument gives an in-memory transport, 15 s keep-alive and no limits.
+   */
+  static override forRoot(
+    options: typeof SSE_MODULE_OPTIONS_TYPE = {},
+  ): DynamicModule {
+    return super.forRoot(options);
+  }
+}

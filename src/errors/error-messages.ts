@@ -1,5 +1,27 @@
+/**
+ * A value as an option error shows it: its type and, for a string, the
+ * conversion it needs (values read from the environment arrive as strings).
+ */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(value)} (convert it: Number(value))`;
+  }
+  if (typeof value === 'number') return `the number ${String(value)}`;
+  if (value === null) return 'null';
+  return typeof value === 'object'
+    ? 'an object'
+    : `${typeof value} ${String(value)}`;
+}
+
 /** Every error text of the library, in one place. */
 export const ErrorMessages = {
+  /** An option that must be a number got something else, or a number out of range. */
+  badNumberOption: (
+    owner: string,
+    name: string,
+    rule: string,
+    value: unknown,
+  ) => `${owner} option ${name} must be ${rule}, got ${describeValue(value)}`,
   invalidField: (field: string, reason: string) =>
     `Invalid SSE ${field}: ${reason}`,
   forbiddenCharacters: 'must not contain CR, LF or NUL',

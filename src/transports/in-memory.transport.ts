@@ -4,6 +4,7 @@ import type {
   ReplayResult,
   StoredEvent,
 } from './transport-event.js';
+import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame } from '../framing/sse-frame.js';
 import { DEFAULT_HISTORY_SIZE } from '../sse.constants.js';
 import { EventHistory } from './event-history.js';
@@ -37,7 +38,12 @@ export class InMemoryTransport extends SseTransport {
     const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
     if (!Number.isSafeInteger(historySize) || historySize < 0) {
       throw new TypeError(
-        `InMemoryTransport option historySize must be an integer of at least 0, got ${String(historySize)}`,
+        ErrorMessages.badNumberOption(
+          'InMemoryTransport',
+          'historySize',
+          'an integer of at least 0',
+          historySize,
+        ),
       );
     }
     this.history = new EventHistory(historySize);
