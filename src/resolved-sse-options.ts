@@ -1,6 +1,7 @@
 import {
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CHANNELS_PER_STREAM,
   DEFAULT_RETRY_MS,
   DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
 } from './sse.constants.js';
@@ -18,6 +19,7 @@ export abstract class ResolvedSseOptions {
   abstract readonly maxClients: number;
   abstract readonly maxBufferedBytes: number;
   abstract readonly maxClientsPerAddress: number;
+  abstract readonly maxChannelsPerStream: number;
   abstract readonly retryAfterSeconds: number;
   abstract readonly shutdownRetrySpreadMs: number;
   abstract readonly authorize?: SseAuthorizer;
@@ -35,6 +37,8 @@ export function resolveSseOptions(
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     maxClientsPerAddress:
       options.maxClientsPerAddress ?? Number.POSITIVE_INFINITY,
+    maxChannelsPerStream:
+      options.maxChannelsPerStream ?? DEFAULT_MAX_CHANNELS_PER_STREAM,
     retryAfterSeconds:
       options.retryAfterSeconds ?? Math.max(1, Math.ceil(retryMs / 1000)),
     shutdownRetrySpreadMs:

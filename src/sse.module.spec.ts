@@ -15,6 +15,7 @@ import { SseModule } from './sse.module.js';
 import {
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CHANNELS_PER_STREAM,
   DEFAULT_RETRY_MS,
   DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
 } from './sse.constants.js';
@@ -72,6 +73,7 @@ const expectedOptions = (overrides: Partial<ResolvedSseOptions> = {}) => ({
   maxClients: Number.POSITIVE_INFINITY,
   maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
   maxClientsPerAddress: Number.POSITIVE_INFINITY,
+  maxChannelsPerStream: DEFAULT_MAX_CHANNELS_PER_STREAM,
   retryAfterSeconds: Math.ceil(DEFAULT_RETRY_MS / 1000),
   shutdownRetrySpreadMs: DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
   ...overrides,
@@ -301,6 +303,7 @@ describe('SseModule registration', () => {
       2,
       'the connected event, the shutdown retry frame, then completion',
     );
-    assert.match(frames[1].bytes.toString(), /^retry: \d+\n\n$/);
+    // The id is the client's position (the transport's head): unchanged.
+    assert.match(frames[1].bytes.toString(), /^id: \d+\nretry: \d+\n\n$/);
   });
 });

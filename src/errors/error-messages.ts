@@ -27,6 +27,10 @@ export const ErrorMessages = {
   forbiddenCharacters: 'must not contain CR, LF or NUL',
   notWellFormed: 'must be well-formed UTF-16 (no lone surrogates)',
   emptyField: 'must not be empty',
+  channelName: 'must be 1 to 64 ASCII letters, digits or -_.: characters',
+  idTooLong: (max: number) => `must be at most ${max} characters`,
+  tooManyChannels: (max: number, asked: number) =>
+    `A stream may subscribe to at most ${max} channels; ${asked} were asked for`,
   // Reasons: InvalidSseFieldException prefixes them with "Invalid SSE data: ".
   unserializableData: (reason: string) =>
     `it cannot be serialized as JSON (${reason})`,

@@ -30,6 +30,8 @@ export class InMemoryTransport extends SseTransport {
   private readonly subject = new Subject<StoredEvent>();
   private readonly history: EventHistory;
   private nextSeq: number;
+  /** The id of the last event, or the position before the first one. */
+  private headId: string;
 
   readonly events$ = this.subject.asObservable();
 
@@ -48,6 +50,11 @@ export class InMemoryTransport extends SseTransport {
     }
     this.history = new EventHistory(historySize);
     this.nextSeq = options.firstSeq ?? Date.now() * 1000;
+    this.headId = String(this.nextSeq - 1);
+  }
+
+  head(): string {
+    return this.headId;
   }
 
   publish(event: OutgoingEvent): Promise<StoredEvent> {
@@ -61,6 +68,7 @@ export class InMemoryTransport extends SseTransport {
       frame: SseFrame.from({ id, type: event.event, data: event.data }),
     };
     this.history.append(stored);
+    this.headId = id;
     this.subject.next(stored);
     return Promise.resolve(stored);
   }
@@ -69,6 +77,8 @@ export class InMemoryTransport extends SseTransport {
     lastEventId: string,
     channels: readonly string[],
   ): Promise<ReplayResult> {
-    return Promise.resolve(this.history.after(lastEventId, channels));
+    return Promise.resolve(
+      this.history.after(lastEventId, channels, this.nextSeq - 1),
+    );
   }
 }
