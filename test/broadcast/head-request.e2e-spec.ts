@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http, postBroadcast } from '../helpers/http.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http, postBroadcast } from '../support/http.js';
 
 /** One keep-alive connection, read as raw bytes: what a proxy or a health check sees. */
 async function rawConnection(url: string) {

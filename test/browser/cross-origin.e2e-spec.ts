@@ -5,10 +5,10 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { demoConfigFromEnv } from '../../demo/demo-config.js';
-import type { RunningDemo } from '../helpers/demo-server.js';
-import { startDemo } from '../helpers/demo-server.js';
-import { http } from '../helpers/http.js';
-import { launchChromium } from './browser.js';
+import type { RunningDemo } from '../support/demo-server.js';
+import { startDemo } from '../support/demo-server.js';
+import { http } from '../support/http.js';
+import { launchChromium } from '../support/browser.js';
 
 /** A page on another origin that opens the demo's stream and publishes to it; the outcome lands in `window.outcome`. */
 const crossOriginPage = (demoUrl: string) => `<!doctype html>

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startDemo } from '../helpers/demo-server.js';
-import { DemosOnRedis } from '../helpers/demos-on-redis.js';
-import { http, postBroadcast } from '../helpers/http.js';
-import { SseReader } from '../helpers/sse-reader.js';
+import { startDemo } from '../support/demo-server.js';
+import { DemosOnRedis } from '../support/demos-on-redis.js';
+import { http, postBroadcast } from '../support/http.js';
+import { SseReader } from '../support/sse-reader.js';
 import { startNestSseFixture } from '../nest-sse/nest-sse.app.js';
 
 /** How one app publishes, and where its stream is. */

@@ -156,7 +156,7 @@ describe('OpenAPI documents', () => {
     const expected: Record<string, string[]> = {
       streamTicks: ['400'],
       streamBroadcasts: ['400', '401', '403', '429', '503'],
-      publishBroadcast: ['400', '401', '403', '413', '415', '429'],
+      publishBroadcast: ['400', '401', '403', '413', '415', '429', '503'],
       getClients: [],
     };
     assert.deepEqual(

@@ -12,7 +12,7 @@ import {
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../helpers/redis-server.js';
+import { freePort } from '../support/free-port.js';
 
 /** The reverse proxies the deployment page has a snippet for. */
 export type ProxyKind = 'nginx' | 'haproxy' | 'caddy';
