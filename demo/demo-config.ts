@@ -44,6 +44,11 @@ export interface DemoConfig {
    * count their clients together under this id in Redis.
    */
   clusterId?: string;
+  /**
+   * Origins whose pages may connect and publish (`CORS_ORIGINS`, comma
+   * separated); CORS stays off when unset.
+   */
+  corsOrigins?: string[];
 }
 
 const optionalNumber = (name: string, value: string | undefined) => {
@@ -54,6 +59,15 @@ const optionalNumber = (name: string, value: string | undefined) => {
   }
   return number;
 };
+
+/** `a, b,,c` -> [a, b, c]; undefined when nothing is listed. */
+function commaList(value: string | undefined): string[] | undefined {
+  const items = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+}
 
 function httpPlatform(value: string | undefined): HttpPlatform {
   if (value === undefined || value === '') return 'express';
@@ -80,7 +94,7 @@ function workerCount(value: string | undefined, redisUrl?: string): number {
   return workers;
 }
 
-/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*`, `HTTPS_*` and `WORKERS`. */
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*`, `HTTPS_*`, `WORKERS` and `CORS_ORIGINS`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
@@ -111,6 +125,7 @@ export function demoConfigFromEnv(
     https: httpsFiles(env.HTTPS_CERT, env.HTTPS_KEY),
     workers: workerCount(env.WORKERS, redisUrl),
     clusterId: env.DEMO_CLUSTER_ID || undefined,
+    corsOrigins: commaList(env.CORS_ORIGINS),
   };
 }
 

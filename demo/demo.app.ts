@@ -39,6 +39,11 @@ export async function createDemoApp(
       key: readFileSync(config.https.keyPath),
     },
   );
+  if (config.corsOrigins) {
+    // Pages on these origins may open the streams and publish (a JSON POST
+    // is preflighted); refusals (429/503) carry the headers too.
+    app.enableCors({ origin: config.corsOrigins, maxAge: 600 });
+  }
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   await serveStatic(app, config.platform, PUBLIC_DIR, '/');
   await serveStatic(app, config.platform, CLIENT_DIR, '/client/');

@@ -16,26 +16,39 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args, opts = {}) =>
   spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-function provision(command, debianPackage) {
+// Debian keeps nginx and haproxy in /usr/sbin, which a non-root PATH may lack.
+const has = (cmd) =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0 ||
+  existsSync(`/usr/sbin/${cmd}`);
+let aptUpdated = false;
+
+/**
+ * Installs a Debian package the specs need when its command is missing.
+ * Required ones end the run when that fails; optional ones (the reverse
+ * proxies) leave their specs to skip with a message saying what to install.
+ */
+function provision(command, debianPackage, { optional = false } = {}) {
   if (has(command)) return;
   const isRoot = process.getuid?.() === 0;
+  const fail = (message) => {
+    console.error(message);
+    if (!optional) process.exit(1);
+  };
   if (!isRoot || !has('apt-get')) {
-    console.error(
+    return fail(
       `The suite needs ${command}: install Debian's ${debianPackage} package (apt-get install -y ${debianPackage}).`,
     );
-    process.exit(1);
   }
   console.log(`Installing ${debianPackage} (needed by the suite)...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
+  if (!aptUpdated) run('apt-get', ['update', '-qq'], { env });
+  aptUpdated = true;
   const result = run('apt-get', ['install', '-y', '-qq', debianPackage], {
     env,
   });
   if (result.status !== 0 || !has(command)) {
-    console.error(`Could not install ${debianPackage}.`);
-    process.exit(1);
+    fail(`Could not install ${debianPackage}.`);
   }
 }
 
@@ -77,6 +90,11 @@ if (files.length === 0) {
 const names = files.map((f) => relative(root, f)).join(' ');
 if (/redis/.test(names)) provision('redis-server', 'redis-server');
 if (/browser/.test(names)) provision('chromium', 'chromium');
+if (/reverse-proxies/.test(names)) {
+  for (const proxy of ['nginx', 'haproxy', 'caddy']) {
+    provision(proxy, proxy, { optional: true });
+  }
+}
 
 // Unit specs run once; the e2e suite runs once per HTTP platform (the demo
 // and createTestApp() in test/support pick it from HTTP_ADAPTER), except the

@@ -10,10 +10,12 @@ export type {
   StreamOptions,
 } from './broadcast/broadcast-stream.types.js';
 export type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+export { CHANNEL_NAME_PATTERN } from './broadcast/channel-name.js';
 export {
   SseRoute,
   SSE_ROUTE_METADATA,
 } from './streaming/sse-route.decorator.js';
+export { LastEventId } from './streaming/last-event-id.decorator.js';
 export { SseStreams } from './streaming/sse-streams.js';
 export type { SseStreamStats } from './streaming/sse-streams.js';
 export { SseFrame } from './framing/sse-frame.js';
@@ -38,8 +40,10 @@ export {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CHANNELS_PER_STREAM,
   DEFAULT_RETRY_MS,
   DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
   HISTORY_GAP_EVENT,
+  MAX_EVENT_ID_LENGTH,
   STREAM_ERROR_EVENT,
 } from './sse.constants.js';

@@ -1,11 +1,13 @@
 import {
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CHANNELS_PER_STREAM,
   DEFAULT_RETRY_MS,
   DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
 } from './sse.constants.js';
 import type { SseModuleOptions } from './sse-module-options.js';
 import type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+import { ErrorMessages } from './errors/error-messages.js';
 
 /**
  * The module's options with every default applied: the only place defaults
@@ -17,6 +19,7 @@ export abstract class ResolvedSseOptions {
   abstract readonly maxClients: number;
   abstract readonly maxBufferedBytes: number;
   abstract readonly maxClientsPerAddress: number;
+  abstract readonly maxChannelsPerStream: number;
   abstract readonly retryAfterSeconds: number;
   abstract readonly shutdownRetrySpreadMs: number;
   abstract readonly adoptNestSse: boolean | 'always';
@@ -35,6 +38,8 @@ export function resolveSseOptions(
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     maxClientsPerAddress:
       options.maxClientsPerAddress ?? Number.POSITIVE_INFINITY,
+    maxChannelsPerStream:
+      options.maxChannelsPerStream ?? DEFAULT_MAX_CHANNELS_PER_STREAM,
     retryAfterSeconds:
       options.retryAfterSeconds ?? Math.max(1, Math.ceil(retryMs / 1000)),
     shutdownRetrySpreadMs:
@@ -43,7 +48,12 @@ export function resolveSseOptions(
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
       throw new TypeError(
-        `SseModule option ${name} must be a non-negative number, got ${String(value)}`,
+        ErrorMessages.badNumberOption(
+          'SseModule',
+          name,
+          'a non-negative number',
+          value,
+        ),
       );
     }
   }

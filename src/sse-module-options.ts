@@ -31,6 +31,13 @@ export interface SseModuleOptions {
    */
   maxClientsPerAddress?: number;
   /**
+   * Channels one broadcast stream may subscribe to (after removing
+   * duplicates); more are answered 400 before the stream starts. Each one
+   * costs a set membership per client and a line in `connectedClients`.
+   * @default 64
+   */
+  maxChannelsPerStream?: number;
+  /**
    * Seconds sent in `Retry-After` with a 503 (`maxClients`) or a 429
    * (`maxClientsPerAddress`).
    * @default retryMs in whole seconds, at least 1

@@ -10,6 +10,15 @@ export const DEFAULT_HISTORY_SIZE = 1000;
  */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** Channels one stream may subscribe to, unless `maxChannelsPerStream` says otherwise. */
+export const DEFAULT_MAX_CHANNELS_PER_STREAM = 64;
+/**
+ * Longest event id a publisher may choose (default ids are 16 digits). A
+ * `Last-Event-ID` longer than this cannot be one of ours: it is `unknown`
+ * without a lookup, and never echoed back at length.
+ */
+export const MAX_EVENT_ID_LENGTH = 128;
+
 /** Upper bound (ms) of the random share added to `retry:` in the frame that ends a stream at shutdown. */
 export const DEFAULT_SHUTDOWN_RETRY_SPREAD_MS = 5000;
 

@@ -15,6 +15,7 @@ import { SseModule } from './sse.module.js';
 import {
   DEFAULT_KEEP_ALIVE_SECONDS,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CHANNELS_PER_STREAM,
   DEFAULT_RETRY_MS,
   DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
 } from './sse.constants.js';
@@ -72,6 +73,7 @@ const expectedOptions = (overrides: Partial<ResolvedSseOptions> = {}) => ({
   maxClients: Number.POSITIVE_INFINITY,
   maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
   maxClientsPerAddress: Number.POSITIVE_INFINITY,
+  maxChannelsPerStream: DEFAULT_MAX_CHANNELS_PER_STREAM,
   retryAfterSeconds: Math.ceil(DEFAULT_RETRY_MS / 1000),
   shutdownRetrySpreadMs: DEFAULT_SHUTDOWN_RETRY_SPREAD_MS,
   adoptNestSse: true,
@@ -245,6 +247,39 @@ describe('SseModule registration', () => {
     }
   });
 
+  it('works with forRoot() and no argument: every option has its default', async () => {
+    const moduleRef = await compile(SseModule.forRoot());
+    const options = moduleRef.get(ResolvedSseOptions);
+    assert.equal(options.keepAliveSeconds, DEFAULT_KEEP_ALIVE_SECONDS);
+    assert.ok(moduleRef.get(SseTransport) instanceof InMemoryTransport);
+    assert.ok(moduleRef.get(BroadcastService));
+    await moduleRef.close();
+  });
+
+  it("names the type of a bad option's value, and the conversion a string needs", async () => {
+    // What ConfigService.get() gives for a variable read from the environment.
+    await assert.rejects(
+      compile(
+        SseModule.forRoot({ keepAliveSeconds: '2' as unknown as number }),
+      ),
+      {
+        message:
+          'SseModule option keepAliveSeconds must be a non-negative number, got the string "2" (convert it: Number(value))',
+      },
+    );
+    await assert.rejects(compile(SseModule.forRoot({ maxClients: -1 })), {
+      message:
+        'SseModule option maxClients must be a non-negative number, got the number -1',
+    });
+    assert.throws(
+      () => new InMemoryTransport({ historySize: '2' as unknown as number }),
+      {
+        message:
+          'InMemoryTransport option historySize must be an integer of at least 0, got the string "2" (convert it: Number(value))',
+      },
+    );
+  });
+
   it('refuses invalid options with a message naming the option', async () => {
     for (const [options, name] of [
       [{ keepAliveSeconds: -1 }, 'keepAliveSeconds'],
@@ -283,6 +318,7 @@ describe('SseModule registration', () => {
       2,
       'the connected event, the shutdown retry frame, then completion',
     );
-    assert.match(frames[1].bytes.toString(), /^retry: \d+\n\n$/);
+    // The id is the client's position (the transport's head): unchanged.
+    assert.match(frames[1].bytes.toString(), /^id: \d+\nretry: \d+\n\n$/);
   });
 });

@@ -1,4 +1,8 @@
-import type { MiddlewareConsumer, NestModule } from '@nestjs/common';
+import type {
+  DynamicModule,
+  MiddlewareConsumer,
+  NestModule,
+} from '@nestjs/common';
 import { Logger, Module } from '@nestjs/common';
 import {
   ApplicationConfig,
@@ -14,6 +18,7 @@ import type { SseModuleOptions } from './sse-module-options.js';
 import {
   ConfigurableSseModule,
   SSE_MODULE_OPTIONS,
+  SSE_MODULE_OPTIONS_TYPE,
 } from './sse.module-definition.js';
 import { adoptNestSseRoutes } from './streaming/nest-sse-adoption.js';
 import { SseRouteInterceptor } from './streaming/sse-route.interceptor.js';
@@ -56,6 +61,16 @@ import { SseTransport } from './transports/sse.transport.js';
   ],
 })
 export class SseModule extends ConfigurableSseModule implements NestModule {
+  /**
+   * Registers the module; every option has a default, so `forRoot()` with
+   * no argument gives an in-memory transport, 15 s keep-alive and no limits.
+   */
+  static override forRoot(
+    options: typeof SSE_MODULE_OPTIONS_TYPE = {},
+  ): DynamicModule {
+    return super.forRoot(options);
+  }
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: ApplicationConfig,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { CHANNEL_NAME_PATTERN } from '../../src/index.js';
 
 /** The answer to a body without `data` (a 400). */
 export const DATA_REQUIRED = 'data is required (any JSON value)';
@@ -33,13 +34,14 @@ export class BroadcastRequestDto {
   data: unknown;
 
   @ApiPropertyOptional({
-    description: 'Only subscribers of this channel receive it',
-    pattern: TOKEN_PATTERN.source,
+    description:
+      'Only subscribers of this channel receive it (the library rule: 1-64 letters, digits or -_.:, as for subscribing)',
+    pattern: CHANNEL_NAME_PATTERN.source,
     example: 'news',
   })
   @IsOptional()
   @IsString()
-  @Matches(TOKEN_PATTERN, {
+  @Matches(CHANNEL_NAME_PATTERN, {
     message: 'channel must be 1-64 letters, digits or -_.: characters',
   })
   channel?: string;

@@ -1,4 +1,4 @@
-import { Controller, Headers, Query, Req, Sse } from '@nestjs/common';
+import { Controller, Query, Req, Sse } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiHeader,
@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { SseFrame } from '../../src/index.js';
-import { BroadcastService } from '../../src/index.js';
+import { BroadcastService, LastEventId } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { ApiStreamErrors } from '../common/api-errors.js';
 import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
@@ -83,14 +83,14 @@ export class BroadcastStreamController {
   @ApiStreamErrors()
   stream(
     @Query('channel') channel?: string | string[],
-    @Query('lastEventId') lastEventIdQuery?: string,
-    @Headers('last-event-id') lastEventIdHeader?: string,
+    // The Last-Event-ID header, else ?lastEventId= (the header wins).
+    @LastEventId() lastEventId?: string,
     // For the `authorize` option (private channels need a token).
     @Req() request?: unknown,
   ): Observable<SseFrame> {
     return this.broadcast.stream({
       channels: parseChannels(channel),
-      lastEventId: lastEventIdHeader ?? lastEventIdQuery,
+      lastEventId,
       request,
     });
   }

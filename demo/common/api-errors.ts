@@ -134,7 +134,7 @@ export const ApiStreamErrors = () =>
     ),
   );
 
-/** 400, 401, 403, 413, 415 and 429 of `POST /api/broadcast`. */
+/** 400, 401, 403, 413, 415, 429 and 503 of `POST /api/broadcast`. */
 export const ApiPublishErrors = () =>
   applyDecorators(
     errorResponse(400, 'Malformed JSON, or a field that is not valid', {
@@ -203,5 +203,17 @@ export const ApiPublishErrors = () =>
         ),
       ),
       RETRY_AFTER,
+    ),
+    errorResponse(
+      503,
+      'The event transport cannot take the event (Redis unreachable): nothing was published',
+      one(
+        'transport down',
+        error(
+          503,
+          'Service Unavailable',
+          'The event transport is unavailable: Redis is not connected (connection reconnecting)',
+        ),
+      ),
     ),
   );

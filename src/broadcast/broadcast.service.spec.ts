@@ -103,6 +103,86 @@ describe('BroadcastService', () => {
       );
       assert.equal(service.connectedClients.total, 0);
     });
+    it('applies one channel-name rule to subscribing and publishing (400 before any frame)', async () => {
+      const { service } = setup();
+      for (const bad of ['é', 'a b', 'x'.repeat(65), '', 'a/b', 'bad\nname']) {
+        assert.throws(
+          () => service.stream({ channels: [bad] }),
+          InvalidSseFieldException,
+          JSON.stringify(bad),
+        );
+        await assert.rejects(
+          service.publish({ data: 1, channel: bad }),
+          InvalidSseFieldException,
+          JSON.stringify(bad),
+        );
+      }
+      for (const good of [
+        'news',
+        'user:42',
+        'orders.eu-west_1',
+        'x'.repeat(64),
+      ]) {
+        connect(service, { channels: [good] }).close();
+        await service.publish({ data: 1, channel: good });
+      }
+      assert.equal(service.connectedClients.total, 0);
+    });
+
+    it('bounds the channels of one stream (maxChannelsPerStream, default 64), duplicates counted once', () => {
+      const { service } = setup();
+      const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+      connect(service, { channels: [...names(64), 'c0'] }).close();
+      assert.throws(
+        () => service.stream({ channels: names(65) }),
+        (err: Error & { getStatus?: () => number }) =>
+          err.getStatus?.() === 400 &&
+          /at most 64 channels; 65 were asked for/.test(err.message),
+      );
+      const small = setup({ maxChannelsPerStream: 2 }).service;
+      assert.throws(() => small.stream({ channels: ['a', 'b', 'c'] }));
+      assert.equal(small.connectedClients.total, 0);
+    });
+
+    it('starts every stream at the transport head: the connected event always has an id', async () => {
+      const { service, transport } = setup();
+      const fresh = connect(service);
+      assert.equal(fresh.events()[0].id, transport.head());
+      assert.equal(fresh.events()[0].id, '0', 'the position before seq 1');
+      const id = await service.publish({ data: 1 });
+      assert.equal(connect(service).events()[0].id, id);
+    });
+
+    it('treats a Last-Event-ID longer than any id it issues as unknown, without echoing it at length', async () => {
+      const { service, transport } = setup();
+      const replays: string[] = [];
+      const replay = transport.replay.bind(transport);
+      transport.replay = (id, channels) => {
+        replays.push(id);
+        return replay(id, channels);
+      };
+      const huge = 'x'.repeat(10_000);
+      const client = connect(service, { lastEventId: huge });
+      await tick();
+      const [connected, gap] = client.events();
+      assert.equal(connected.id, transport.head());
+      assert.equal(gap.event, 'history-gap');
+      assert.equal(gap.id, transport.head());
+      const data = JSON.parse(gap.data);
+      assert.deepEqual([data.reason, data.replayed], ['unknown', 0]);
+      assert.ok(data.lastEventId.length <= 129, 'shortened');
+      assert.ok(
+        Buffer.concat(client.frames.map((f) => f.bytes)).length < 1000,
+        'the id is not echoed',
+      );
+      assert.deepEqual(replays, [], 'not looked up');
+      // A publisher cannot choose such an id either.
+      await assert.rejects(
+        service.publish({ data: 1, id: 'y'.repeat(129) }),
+        InvalidSseFieldException,
+      );
+      await service.publish({ data: 1, id: 'y'.repeat(128) });
+    });
   });
 
   describe('publish()', () => {

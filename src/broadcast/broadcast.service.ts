@@ -2,21 +2,27 @@ import type {
   BeforeApplicationShutdown,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Observable, Subject, concat, from, ignoreElements } from 'rxjs';
 import { randomUUID } from 'node:crypto';
+import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';
 import { KeepAliveTimer } from '../framing/keep-alive-timer.js';
 import { shutdownRetryFrame } from '../framing/shutdown-retry.js';
+import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';
 import { ResolvedSseOptions } from '../resolved-sse-options.js';
 import {
   CONNECTED_EVENT,
   DEFAULT_EVENT_NAME,
   HISTORY_GAP_EVENT,
+  MAX_EVENT_ID_LENGTH,
 } from '../sse.constants.js';
 import { holdHeadersUntil } from '../streaming/handler-hand-off.js';
-import type { StoredEvent } from '../transports/transport-event.js';
+import type {
+  ReplayResult,
+  StoredEvent,
+} from '../transports/transport-event.js';
 import { SseTransport } from '../transports/sse.transport.js';
 import { BroadcastClient } from './broadcast-client.js';
 import type { BroadcastMessage } from './broadcast-message.js';
@@ -26,7 +32,24 @@ import type {
   ConnectedClients,
   StreamOptions,
 } from './broadcast-stream.types.js';
+import { checkChannelName } from './channel-name.js';
 import { authorizeStream } from './stream-authorizer.js';
+
+/** A publisher's id: a valid field, and no longer than `MAX_EVENT_ID_LENGTH`. */
+function checkEventId(id: string): string {
+  checkField('id', id);
+  if (id.length > MAX_EVENT_ID_LENGTH) {
+    throw new InvalidSseFieldException(
+      'id',
+      ErrorMessages.idTooLong(MAX_EVENT_ID_LENGTH),
+    );
+  }
+  return id;
+}
+
+/** A client's id as the library echoes it: at most `MAX_EVENT_ID_LENGTH` characters. */
+const shorten = (id: string) =>
+  id.length > MAX_EVENT_ID_LENGTH ? `${id.slice(0, MAX_EVENT_ID_LENGTH)}…` : id;
 
 /**
  * Publishes events to every connected client (or a channel's subscribers),
@@ -41,8 +64,6 @@ export class BroadcastService
   private readonly byChannel = new Map<string, Set<BroadcastClient>>();
   private readonly changes = new Subject<ClientChange>();
   private readonly subscription: Subscription;
-  /** The id of the newest event seen, handed to new clients as their position. */
-  private latestId: string | undefined;
   /**
    * One timer for all broadcast streams: the same comment frame to each,
    * part of the stream itself so it also flows under Nest's own `@Sse()`.
@@ -79,9 +100,8 @@ export class BroadcastService
     const channel =
       message.channel === undefined
         ? undefined
-        : checkField('channel', message.channel);
-    const id =
-      message.id === undefined ? undefined : checkField('id', message.id);
+        : checkChannelName(message.channel);
+    const id = message.id === undefined ? undefined : checkEventId(message.id);
     const stored = await this.transport.publish({ event, data, channel, id });
     this.published++;
     return stored.id;
@@ -94,9 +114,14 @@ export class BroadcastService
    * by default) before any frame. `@SseRoute()` applies `maxClients`.
    */
   stream(options: StreamOptions = {}): Observable<SseFrame> {
-    const channels = [...new Set(options.channels ?? [])].map((c) =>
-      checkField('channel', c),
-    );
+    const channels = [...new Set(options.channels ?? [])];
+    const max = this.options.maxChannelsPerStream;
+    if (channels.length > max) {
+      throw new BadRequestException(
+        ErrorMessages.tooManyChannels(max, channels.length),
+      );
+    }
+    for (const channel of channels) checkChannelName(channel);
     const verdict = authorizeStream(
       this.options.authorize,
       options.request,
@@ -125,11 +150,16 @@ export class BroadcastService
     lastEventId: string | undefined,
   ): Observable<SseFrame> {
     return new Observable<SseFrame>((subscriber) => {
+      // Taken as the client joins the live feed: nothing after it is missed.
+      const head = this.transport.head();
+      // Longer than any id the transport issues: not one of ours.
+      const foreign =
+        lastEventId !== undefined && lastEventId.length > MAX_EVENT_ID_LENGTH;
       const client = new BroadcastClient(
         randomUUID(),
         channels,
         subscriber,
-        lastEventId ?? this.latestId,
+        lastEventId === undefined || foreign ? head : lastEventId,
       );
       this.add(client);
       client.send(
@@ -140,7 +170,11 @@ export class BroadcastService
           retry: this.options.retryMs,
         }),
       );
-      if (lastEventId !== undefined) this.replay(client, lastEventId);
+      if (foreign) {
+        this.sendGap(client, lastEventId, { events: [], gap: 'unknown' });
+      } else if (lastEventId !== undefined) {
+        this.replay(client, lastEventId, head);
+      }
       return () => this.remove(client);
     });
   }
@@ -180,7 +214,6 @@ export class BroadcastService
   }
 
   private deliver(event: StoredEvent): void {
-    this.latestId = event.id;
     const recipients =
       event.channel === undefined
         ? this.clients
@@ -190,27 +223,48 @@ export class BroadcastService
     for (const client of recipients) client.deliver(event);
   }
 
-  private replay(client: BroadcastClient, lastEventId: string): void {
+  private replay(
+    client: BroadcastClient,
+    lastEventId: string,
+    head: string,
+  ): void {
     client.beginReplay();
     this.transport.replay(lastEventId, client.channels).then(
-      ({ events, gap }) => {
+      (result) => {
         if (!this.clients.has(client)) return;
-        if (gap) {
-          client.send(
-            SseFrame.from({
-              type: HISTORY_GAP_EVENT,
-              id: client.lastId,
-              data: { lastEventId, reason: gap, replayed: events.length },
-            }),
-          );
-        }
-        this.replayed += events.length;
-        client.endReplay(events);
+        // An id the transport never issued is no position: the client's
+        // becomes the head it joined at (no event reached it meanwhile).
+        if (result.gap === 'unknown') client.lastId = head;
+        this.sendGap(client, lastEventId, result);
+        this.replayed += result.events.length;
+        client.endReplay(result.events);
       },
       (err: unknown) => {
-        this.logger.warn(`Replay after ${lastEventId} failed: ${String(err)}`);
+        this.logger.warn(
+          `Replay after ${shorten(lastEventId)} failed: ${String(err)}`,
+        );
         client.fail(err);
       },
+    );
+  }
+
+  /** The `history-gap` notice, when replay could not cover everything. */
+  private sendGap(
+    client: BroadcastClient,
+    lastEventId: string,
+    { events, gap }: ReplayResult,
+  ): void {
+    if (!gap) return;
+    client.send(
+      SseFrame.from({
+        type: HISTORY_GAP_EVENT,
+        id: client.lastId,
+        data: {
+          lastEventId: shorten(lastEventId),
+          reason: gap,
+          replayed: events.length,
+        },
+      }),
     );
   }
 

@@ -1,10 +1,36 @@
+/**
+ * A value as an option error shows it: its type and, for a string, the
+ * conversion it needs (values read from the environment arrive as strings).
+ */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(value)} (convert it: Number(value))`;
+  }
+  if (typeof value === 'number') return `the number ${String(value)}`;
+  if (value === null) return 'null';
+  return typeof value === 'object'
+    ? 'an object'
+    : `${typeof value} ${String(value)}`;
+}
+
 /** Every error text of the library, in one place. */
 export const ErrorMessages = {
+  /** An option that must be a number got something else, or a number out of range. */
+  badNumberOption: (
+    owner: string,
+    name: string,
+    rule: string,
+    value: unknown,
+  ) => `${owner} option ${name} must be ${rule}, got ${describeValue(value)}`,
   invalidField: (field: string, reason: string) =>
     `Invalid SSE ${field}: ${reason}`,
   forbiddenCharacters: 'must not contain CR, LF or NUL',
   notWellFormed: 'must be well-formed UTF-16 (no lone surrogates)',
   emptyField: 'must not be empty',
+  channelName: 'must be 1 to 64 ASCII letters, digits or -_.: characters',
+  idTooLong: (max: number) => `must be at most ${max} characters`,
+  tooManyChannels: (max: number, asked: number) =>
+    `A stream may subscribe to at most ${max} channels; ${asked} were asked for`,
   // Reasons: InvalidSseFieldException prefixes them with "Invalid SSE data: ".
   unserializableData: (reason: string) =>
     `it cannot be serialized as JSON (${reason})`,

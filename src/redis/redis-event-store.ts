@@ -6,7 +6,7 @@ import type {
 } from '../transports/transport-event.js';
 import { ErrorMessages } from '../errors/error-messages.js';
 import { decodeEnvelope } from './redis-envelope.js';
-import { PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts.js';
+import { HEAD_SCRIPT, PUBLISH_SCRIPT, REPLAY_SCRIPT } from './redis-scripts.js';
 
 /** The Redis names one app uses, all under its key prefix. */
 export interface RedisKeys {
@@ -71,13 +71,21 @@ export class RedisEventStore {
     const [reason, messages] = (await this.run(
       REPLAY_SCRIPT.run(
         this.client,
-        [this.keys.history],
+        [this.keys.history, this.keys.seq],
         [lastEventId, ...channels],
       ),
     )) as [Buffer, Buffer[]];
     const gap = reason.toString() as HistoryGapReason | '';
     const events = messages.map((message) => decodeEnvelope(message).event);
     return gap ? { events, gap } : { events };
+  }
+
+  /** The seq of the newest event ('0' before the first one), as text. */
+  async head(): Promise<string> {
+    const reply = await this.run(
+      HEAD_SCRIPT.run(this.client, [this.keys.seq, this.keys.history], []),
+    );
+    return String(reply);
   }
 
   /** The envelopes in history with `after < seq < before` (no `before`: to the end). */

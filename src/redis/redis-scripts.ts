@@ -92,11 +92,14 @@ return seqText
  * atomic step. Replies { gap reason ('' = none), envelopes }.
  *
  * The id is looked up as a seq first (the stream entry id is `<seq>-0`), then
- * as an id chosen by a publisher (field `i`, newest first). Not found: a
- * decimal below the oldest kept seq is `expired` (all of history follows, it
- * all came after); anything else is `unknown` (nothing follows).
+ * as an id chosen by a publisher (field `i`, newest first). A decimal found
+ * neither way is a position (a transport's head before its first event, or
+ * the seq of an event that left history): nothing is missing when the next
+ * kept event names it as its `prev`, or when it is the last issued seq. Else
+ * a decimal below the oldest kept seq is `expired` (all of history follows,
+ * it all came after); anything else is `unknown` (nothing follows).
  *
- * KEYS: history stream. ARGV: last event id, channels...
+ * KEYS: history stream, seq key. ARGV: last event id, channels...
  */
 export const REPLAY_SCRIPT = new RedisScript(`
 local stream = KEYS[1]
@@ -146,9 +149,40 @@ end
 if start then
   return { '', visible(redis.call('XRANGE', stream, '(' .. start, '+')) }
 end
+if decimal then
+  local following = redis.call('XRANGE', stream, '(' .. last .. '-0', '+', 'COUNT', 1)
+  if following[1] then
+    if string.match(field(following[1], 'm'), '^%d+ (%d+) ') == last then
+      return { '', visible(redis.call('XRANGE', stream, '(' .. last .. '-0', '+')) }
+    end
+  else
+    local issued = redis.call('GET', KEYS[2])
+    if not issued then
+      local tail = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+      issued = tail[1] and string.match(tail[1][1], '^%d+') or '0'
+    end
+    if tonumber(last) == tonumber(issued) then return { '', {} } end
+    if tonumber(last) < tonumber(issued) then return { 'expired', {} } end
+    return { 'unknown', {} }
+  end
+end
 local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
 if decimal and first[1] and tonumber(last) < tonumber(string.match(first[1][1], '^%d+')) then
   return { 'expired', visible(redis.call('XRANGE', stream, '-', '+')) }
 end
 return { 'unknown', {} }
+`);
+
+/**
+ * The position of the newest event: the last issued seq (or, when that key
+ * is gone, the newest kept one), '0' before the first event.
+ *
+ * KEYS: seq key, history stream.
+ */
+export const HEAD_SCRIPT = new RedisScript(`
+local issued = redis.call('GET', KEYS[1])
+if issued then return issued end
+local tail = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+if tail[1] then return string.match(tail[1][1], '^%d+') end
+return '0'
 `);

@@ -1,4 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
+import { ErrorMessages } from '../errors/error-messages.js';
 import { DEFAULT_HISTORY_SIZE } from '../sse.constants.js';
 
 /** Prefix of every key and channel `RedisTransport` uses, unless told otherwise. */
@@ -81,7 +82,12 @@ export function resolveRedisTransportOptions(
     const value = resolved[name as keyof typeof minimum];
     if (!Number.isSafeInteger(value) || value < least) {
       throw new TypeError(
-        `RedisTransport option ${name} must be an integer of at least ${least}, got ${String(value)}`,
+        ErrorMessages.badNumberOption(
+          'RedisTransport',
+          name,
+          `an integer of at least ${least}`,
+          value,
+        ),
       );
     }
   }

@@ -42,6 +42,17 @@ describe('RedisTransport options', () => {
         /RedisTransport option \w+ must be an integer/,
       );
     }
+    assert.throws(
+      () =>
+        resolveRedisTransportOptions({
+          url: 'redis://h',
+          historySize: '50' as unknown as number,
+        }),
+      {
+        message:
+          'RedisTransport option historySize must be an integer of at least 0, got the string "50" (convert it: Number(value))',
+      },
+    );
   });
 });
 

@@ -63,6 +63,9 @@ export class RedisTransport
   private readonly instance = randomUUID();
   private readonly unwatch: (() => void)[] = [];
   private published = 0;
+  /** The last event emitted here, or the newest in Redis when this instance connected. */
+  private headSeq = 0;
+  private headId = '0';
   private connecting?: Promise<void>;
   private closed = false;
 
@@ -186,6 +189,15 @@ export class RedisTransport
     };
   }
 
+  /**
+   * The id of the last event this instance emitted, or, before its first,
+   * the seq of the newest event in Redis when it connected ('0' when Redis
+   * has none): every instance hands out a position replay can resume from.
+   */
+  head(): string {
+    return this.headId;
+  }
+
   async replay(
     lastEventId: string,
     channels: readonly string[],
@@ -207,6 +219,8 @@ export class RedisTransport
       waitUntilReady(this.subscriber, target, ms),
     ]);
     await this.store.run(this.subscriber.subscribe(this.keys.channel));
+    // After subscribing: whatever is newer than this arrives on the feed.
+    this.advanceHead(Number(await this.store.head()));
     this.logger.log(
       `Connected to Redis at ${target} (key prefix "${this.options.keyPrefix}")`,
     );
@@ -223,12 +237,20 @@ export class RedisTransport
   }
 
   private emit({ token, event }: RedisEnvelope): void {
+    this.advanceHead(event.seq, event.id);
     this.subject.next(event);
     const resolve = token === undefined ? undefined : this.waiters.get(token);
     if (resolve) {
       this.waiters.delete(token!);
       resolve(event);
     }
+  }
+
+  /** Moves the head forward to a stored event's seq (gap notices have none). */
+  private advanceHead(seq: number, id = String(seq)): void {
+    if (!Number.isSafeInteger(seq) || seq <= this.headSeq) return;
+    this.headSeq = seq;
+    this.headId = id;
   }
 
   private reportGap(lastEventId: string, nextSeq: number, recovered: number) {

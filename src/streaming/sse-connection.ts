@@ -35,6 +35,32 @@ function flattenSentHeader(response: ServerResponse): void {
 }
 
 /**
+ * Sets the status and headers of a stream (not sent yet): the framework's
+ * own headers (Fastify keeps `@Header()` and CORS ones outside the raw
+ * response), then the stream's.
+ */
+export function setStreamHeaders(
+  request: IncomingMessage,
+  res: ServerResponse,
+  frameworkHeaders?: () => Record<string, unknown> | undefined,
+): void {
+  const inherited = frameworkHeaders?.() ?? {};
+  for (const [name, value] of Object.entries(inherited)) {
+    if (value !== undefined && !res.hasHeader(name)) {
+      res.setHeader(name, value as string | number | readonly string[]);
+    }
+  }
+  for (const [name, value] of STREAM_HEADER_ENTRIES) {
+    if (name !== 'Content-Type' || !res.hasHeader(name))
+      res.setHeader(name, value);
+  }
+  if ((request.httpVersionMajor ?? 1) < 2)
+    res.setHeader('Connection', 'keep-alive');
+  res.removeHeader('Content-Length');
+  res.statusCode = 200;
+}
+
+/**
  * One open SSE response: commits the headers, writes frames straight to the
  * socket and cuts the client when it stops reading.
  */
@@ -89,21 +115,7 @@ export class SseConnection {
   private setHeaders(): boolean {
     if (this.committed || this.closed) return false;
     this.committed = true;
-    const res = this.response;
-    const inherited = this.frameworkHeaders?.() ?? {};
-    for (const [name, value] of Object.entries(inherited)) {
-      if (value !== undefined && !res.hasHeader(name)) {
-        res.setHeader(name, value as string | number | readonly string[]);
-      }
-    }
-    for (const [name, value] of STREAM_HEADER_ENTRIES) {
-      if (name !== 'Content-Type' || !res.hasHeader(name))
-        res.setHeader(name, value);
-    }
-    if ((this.request.httpVersionMajor ?? 1) < 2)
-      res.setHeader('Connection', 'keep-alive');
-    res.removeHeader('Content-Length');
-    res.statusCode = 200;
+    setStreamHeaders(this.request, this.response, this.frameworkHeaders);
     // No setNoDelay: Node's HTTP server turns Nagle's algorithm off for every
     // connection (`noDelay`, on by default), so frames go out as written.
     return true;

@@ -6,13 +6,14 @@ import type {
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
-import { tap } from 'rxjs';
+import { of, tap } from 'rxjs';
 import type { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
 import { ResolvedSseOptions } from '../resolved-sse-options.js';
 import { attachSseSignal, isAdoptedSseHandler } from './adopted-sse-route.js';
 import { handedOverResult } from './handler-hand-off.js';
 import { INTERCEPTORS_METADATA } from './nest-metadata-keys.js';
+import { setStreamHeaders } from './sse-connection.js';
 import { StreamRegistry } from './stream.registry.js';
 
 /** The raw Node objects behind an Express or Fastify request/response. */
@@ -67,6 +68,16 @@ export class SseRouteInterceptor implements NestInterceptor {
     const request = http.getRequest<Raw<IncomingMessage> & { ip?: unknown }>();
     const handler = context.getHandler();
     if (isAdoptedSseHandler(handler)) attachSseSignal(request, rawResponse);
+    const frameworkHeaders =
+      response === rawResponse ? undefined : () => response.getHeaders?.();
+    if (raw(request).method === 'HEAD') {
+      // Health checks and link checkers: the headers a GET gets, no body,
+      // no stream (the handler does not run), nothing counted. Guards ran.
+      response.hijack?.();
+      setStreamHeaders(raw(request), rawResponse, frameworkHeaders);
+      rawResponse.end();
+      return of(undefined);
+    }
     const chain = next.handle() as Observable<SseFrame | SseMessage>;
     const served = this.registry.serve({
       source: isInnermost(handler)
@@ -74,8 +85,7 @@ export class SseRouteInterceptor implements NestInterceptor {
         : chain,
       request: raw(request),
       response: rawResponse,
-      frameworkHeaders:
-        response === rawResponse ? undefined : () => response.getHeaders?.(),
+      frameworkHeaders,
       // Express and Fastify both resolve `ip` through their proxy settings
       // (not free: a system call, then the proxy rules).
       clientAddress:

@@ -28,12 +28,20 @@ export class EventHistory {
   }
 
   /**
-   * What follows `lastEventId` for a subscriber of `channels`. An id that is
-   * in history gives the events after it. An id that is not: a decimal older
-   * than the oldest kept `seq` is `expired` (the whole history is replayed,
-   * as it all came after it); anything else is `unknown` (nothing replayed).
+   * What follows `lastEventId` for a subscriber of `channels`; `lastSeq` is
+   * the last `seq` issued (seqs are consecutive). An id that is in history
+   * gives the events after it. A decimal that is not is a position (a
+   * transport's `head()` before its first event, or an evicted event): when
+   * the event after it is still kept, or none came since, nothing is
+   * missing; when events after it were evicted (or it is from before this
+   * transport), it is `expired` and the whole history follows. Anything else,
+   * such as a decimal above `lastSeq`, is `unknown` (nothing replayed).
    */
-  after(lastEventId: string, channels: readonly string[]): ReplayResult {
+  after(
+    lastEventId: string,
+    channels: readonly string[],
+    lastSeq: number,
+  ): ReplayResult {
     const kept = this.toArray();
     const visible = (e: StoredEvent) =>
       e.channel === undefined || channels.includes(e.channel);
@@ -50,10 +58,11 @@ export class EventHistory {
       /^\d+$/.test(lastEventId) && Number.isSafeInteger(Number(lastEventId))
         ? Number(lastEventId)
         : NaN;
-    const oldest = kept[0]?.seq;
-    if (oldest !== undefined && seq < oldest) {
-      return { events: kept.filter(visible), gap: 'expired' };
+    if (!(seq <= lastSeq)) return { events: [], gap: 'unknown' };
+    const oldest = kept[0]?.seq ?? lastSeq + 1;
+    if (seq + 1 >= oldest) {
+      return { events: kept.filter((e) => e.seq > seq && visible(e)) };
     }
-    return { events: [], gap: 'unknown' };
+    return { events: kept.filter(visible), gap: 'expired' };
   }
 }

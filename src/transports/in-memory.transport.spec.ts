@@ -25,17 +25,17 @@ describe('EventHistory', () => {
     history.append(stored(3, 'b'));
     history.append(stored(4));
     history.append(stored(5, 'a'));
-    assert.deepEqual(history.after('1', ['a']), {
+    assert.deepEqual(history.after('1', ['a'], 5), {
       events: [stored(2, 'a'), stored(4), stored(5, 'a')],
     });
-    assert.deepEqual(ids(history.after('1', []).events), ['4']);
-    assert.deepEqual(history.after('5', ['a']), { events: [] });
+    assert.deepEqual(ids(history.after('1', [], 5).events), ['4']);
+    assert.deepEqual(history.after('5', ['a'], 5), { events: [] });
   });
 
   it('marks an id older than the oldest kept event as expired and replays everything kept', () => {
     const history = new EventHistory(2);
     for (let seq = 10; seq <= 14; seq++) history.append(stored(seq));
-    assert.deepEqual(history.after('10', []), {
+    assert.deepEqual(history.after('10', [], 14), {
       events: [stored(13), stored(14)],
       gap: 'expired',
     });
@@ -46,7 +46,10 @@ describe('EventHistory', () => {
     history.append(stored(10));
     history.append(stored(11));
     for (const id of ['nope', '99', '-1', '', '1e3', '11.0']) {
-      assert.deepEqual(history.after(id, []), { events: [], gap: 'unknown' });
+      assert.deepEqual(history.after(id, [], 11), {
+        events: [],
+        gap: 'unknown',
+      });
     }
   });
 
@@ -54,15 +57,36 @@ describe('EventHistory', () => {
     const history = new EventHistory(5);
     history.append(stored(1, undefined, 'order-1'));
     history.append(stored(2, undefined, 'order-2'));
-    assert.deepEqual(ids(history.after('order-1', []).events), ['order-2']);
+    assert.deepEqual(ids(history.after('order-1', [], 2).events), ['order-2']);
   });
 
   it('keeps nothing with capacity 0', () => {
     const history = new EventHistory(0);
     history.append(stored(1));
     assert.deepEqual(history.toArray(), []);
-    assert.equal(history.after('1', []).events.length, 0);
-    assert.notEqual(history.after('1', []).gap, undefined);
+    // At the last issued seq nothing is missing; before it, everything is.
+    assert.deepEqual(history.after('1', [], 1), { events: [] });
+    assert.deepEqual(history.after('0', [], 1), { events: [], gap: 'expired' });
+  });
+
+  it('reads a decimal it does not hold as a position: no gap when the event after it is kept', () => {
+    const history = new EventHistory(3);
+    // A transport's head before its first event: the seq before the first one.
+    assert.deepEqual(history.after('9', [], 9), { events: [] });
+    for (let seq = 10; seq <= 12; seq++) history.append(stored(seq));
+    assert.deepEqual(history.after('9', [], 12), {
+      events: [stored(10), stored(11), stored(12)],
+    });
+    history.append(stored(13));
+    // Event 10 is gone: a client at 9 missed it.
+    assert.deepEqual(history.after('9', [], 13), {
+      events: [stored(11), stored(12), stored(13)],
+      gap: 'expired',
+    });
+    assert.deepEqual(history.after('14', [], 13), {
+      events: [],
+      gap: 'unknown',
+    });
   });
 });
 
@@ -123,8 +147,10 @@ describe('InMemoryTransport', () => {
   it('recognises its own default (start-time) ids as expired once they leave history', async () => {
     const transport = new InMemoryTransport({ historySize: 2 });
     const first = await transport.publish({ event: 'x', data: '1' });
-    await transport.publish({ event: 'x', data: '2' });
-    await transport.publish({ event: 'x', data: '3' });
+    for (const data of ['2', '3', '4']) {
+      await transport.publish({ event: 'x', data });
+    }
+    // Event 2, the first one after `first`, has left history.
     const replay = await transport.replay(first.id, []);
     assert.equal(replay.gap, 'expired');
     assert.equal(replay.events.length, 2);
@@ -138,6 +164,21 @@ describe('InMemoryTransport', () => {
     const replay = await transport.replay(old.id, []);
     assert.equal(replay.gap, 'expired');
     assert.equal(replay.events.length, 1);
+  });
+
+  it('gives its head: before the first event a position replay reads without a gap, then the last id', async () => {
+    const transport = new InMemoryTransport({ firstSeq: 100, historySize: 2 });
+    const start = transport.head();
+    assert.equal(start, '99');
+    assert.deepEqual(await transport.replay(start, []), { events: [] });
+    const a = await transport.publish({ event: 'x', data: '1' });
+    assert.equal(transport.head(), a.id);
+    assert.deepEqual(ids((await transport.replay(start, [])).events), ['100']);
+    const b = await transport.publish({ event: 'x', data: '2', id: 'mine' });
+    assert.equal(transport.head(), b.id);
+    await transport.publish({ event: 'x', data: '3' });
+    // The event after `start` left history: that client missed it.
+    assert.equal((await transport.replay(start, [])).gap, 'expired');
   });
 
   it('replays from its bounded history', async () => {
@@ -165,7 +206,7 @@ describe('InMemoryTransport', () => {
 
   it('keeps DEFAULT_HISTORY_SIZE events unless told otherwise', async () => {
     const transport = new InMemoryTransport({ firstSeq: 1 });
-    for (let i = 0; i < DEFAULT_HISTORY_SIZE + 1; i++) {
+    for (let i = 0; i < DEFAULT_HISTORY_SIZE + 2; i++) {
       await transport.publish({ event: 'x', data: String(i) });
     }
     const replay = await transport.replay('1', []);

@@ -4,6 +4,7 @@ import type {
   ReplayResult,
   StoredEvent,
 } from './transport-event.js';
+import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame } from '../framing/sse-frame.js';
 import { DEFAULT_HISTORY_SIZE } from '../sse.constants.js';
 import { EventHistory } from './event-history.js';
@@ -29,6 +30,8 @@ export class InMemoryTransport extends SseTransport {
   private readonly subject = new Subject<StoredEvent>();
   private readonly history: EventHistory;
   private nextSeq: number;
+  /** The id of the last event, or the position before the first one. */
+  private headId: string;
 
   readonly events$ = this.subject.asObservable();
 
@@ -37,11 +40,21 @@ export class InMemoryTransport extends SseTransport {
     const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
     if (!Number.isSafeInteger(historySize) || historySize < 0) {
       throw new TypeError(
-        `InMemoryTransport option historySize must be an integer of at least 0, got ${String(historySize)}`,
+        ErrorMessages.badNumberOption(
+          'InMemoryTransport',
+          'historySize',
+          'an integer of at least 0',
+          historySize,
+        ),
       );
     }
     this.history = new EventHistory(historySize);
     this.nextSeq = options.firstSeq ?? Date.now() * 1000;
+    this.headId = String(this.nextSeq - 1);
+  }
+
+  head(): string {
+    return this.headId;
   }
 
   publish(event: OutgoingEvent): Promise<StoredEvent> {
@@ -55,6 +68,7 @@ export class InMemoryTransport extends SseTransport {
       frame: SseFrame.from({ id, type: event.event, data: event.data }),
     };
     this.history.append(stored);
+    this.headId = id;
     this.subject.next(stored);
     return Promise.resolve(stored);
   }
@@ -63,6 +77,8 @@ export class InMemoryTransport extends SseTransport {
     lastEventId: string,
     channels: readonly string[],
   ): Promise<ReplayResult> {
-    return Promise.resolve(this.history.after(lastEventId, channels));
+    return Promise.resolve(
+      this.history.after(lastEventId, channels, this.nextSeq - 1),
+    );
   }
 }

@@ -24,6 +24,16 @@ export abstract class SseTransport {
   abstract publish(event: OutgoingEvent): Promise<StoredEvent>;
 
   /**
+   * The position a new subscriber of `events$` starts from: the id of the
+   * last event `events$` emitted, or, before the first one, a position that
+   * precedes every event still to come. Every stream's first frame carries
+   * it as its `id:`, so a client that drops before any event arrived still
+   * reconnects with a `Last-Event-ID`, and `replay(head())` gives exactly
+   * what came after it, without a gap notice.
+   */
+  abstract head(): string;
+
+  /**
    * The events after `lastEventId` that a subscriber of `channels` receives
    * (events without a channel always count), oldest first.
    */

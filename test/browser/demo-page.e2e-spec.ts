@@ -99,6 +99,17 @@ describe('the demo page in Chromium', () => {
     await screenshot(page, 'page-on-load');
   });
 
+  it('has an icon: the one it links and /favicon.ico answer 200 with an image, not a 404', async () => {
+    const { page } = await open();
+    const linked = await page.getAttribute('link[rel~="icon"]', 'href');
+    // Browsers ask for /favicon.ico on pages that link no icon (the API docs).
+    for (const href of [linked ?? '(no icon linked)', '/favicon.ico']) {
+      const icon = await http('GET', new URL(href, demo.url).href);
+      assert.equal(icon.status, 200, href);
+      assert.match(String(icon.headers['content-type']), /^image\//, href);
+    }
+  });
+
   it('shows a POST to /api/broadcast in its log, whatever the event name', async () => {
     const { page } = await open();
     const named = await postBroadcast(demo.url, {

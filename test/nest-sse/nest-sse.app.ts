@@ -3,7 +3,6 @@ import type { MessageEvent } from '@nestjs/common';
 import {
   Body,
   Controller,
-  Headers,
   HttpCode,
   Module,
   Post,
@@ -12,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { BroadcastMessage } from '../../src/index.js';
-import { BroadcastService, SseModule } from '../../src/index.js';
+import { BroadcastService, LastEventId, SseModule } from '../../src/index.js';
 import type { TestApp } from '../support/test-app.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -31,7 +30,7 @@ class EventsController {
   @Sse('events')
   events(
     @Query('channel') channel?: string,
-    @Headers('last-event-id') lastEventId?: string,
+    @LastEventId() lastEventId?: string,
   ): Observable<MessageEvent> {
     return this.broadcast.stream({
       channels: channel ? channel.split(',') : [],

@@ -98,6 +98,38 @@ describe('BroadcastService.stream() under Nest @Sse()', () => {
     }
   });
 
+  it('@LastEventId() reads the header, else ?lastEventId= (the header wins)', async () => {
+    const first = await publish({ event: 'q', data: 1 });
+    const second = await publish({ event: 'q', data: 2 });
+    const third = await publish({ event: 'q', data: 3 });
+    const byQuery = await SseReader.open(`${url}/events?lastEventId=${first}`);
+    const both = await SseReader.open(`${url}/events?lastEventId=${first}`, {
+      'last-event-id': second,
+    });
+    try {
+      const fromQuery = await byQuery.take(3);
+      assert.deepEqual(
+        fromQuery.map((e) => [e.event, e.id]),
+        [
+          ['connected', first],
+          ['q', second],
+          ['q', third],
+        ],
+      );
+      const fromHeader = await both.take(2);
+      assert.deepEqual(
+        fromHeader.map((e) => [e.event, e.id]),
+        [
+          ['connected', second],
+          ['q', third],
+        ],
+      );
+    } finally {
+      byQuery.close();
+      both.close();
+    }
+  });
+
   it('an EventSource that reconnects before any broadcast gets no old events', async () => {
     await publish({ event: 'old', data: 'published before this client' });
     const source = new RecordingEventSource(`${url}/events`, [

@@ -13,6 +13,7 @@ import {
   operations,
   schemaValidator,
 } from '../support/openapi.js';
+import { RedisServer } from '../support/redis-server.js';
 import type { ReadEvent } from '../support/sse-reader.js';
 import { SseReader } from '../support/sse-reader.js';
 
@@ -92,6 +93,18 @@ const ERROR_TRIGGERS: Record<string, Record<string, Trigger>> = {
         assert.equal((await postBroadcast(u, { data: 1 })).status, 202);
         return postBroadcast(u, { data: 2 });
       }),
+    // The demo on a redis-server of its own, stopped before the publish.
+    '503': async () => {
+      const redis = await RedisServer.start();
+      try {
+        return await onDemo({ redisUrl: redis.url }, async (u) => {
+          await redis.stop();
+          return postBroadcast(u, { data: 1 });
+        });
+      } finally {
+        await redis.stop();
+      }
+    },
   },
 };
 
