@@ -1,6 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { BroadcastService, InMemoryTransport, SseModule } from '../src/index.js';
+import {
+  BroadcastService,
+  InMemoryTransport,
+  SseModule,
+} from '../src/index.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { privateChannelsAuthorizer } from './auth/private-channels.authorizer.js';
 import { BroadcastApiController } from './broadcast/broadcast-api.controller.js';
