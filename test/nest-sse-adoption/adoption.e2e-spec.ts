@@ -159,7 +159,9 @@ describe('adoptNestSse', () => {
     try {
       const reader = await SseReader.open(`${url}/events`);
       await reader.find((e) => e.event === 'connected');
-      assert.match(reader.raw, /^id: 1$/m);
+      // Nest's own SseStream writes a lone line break when it commits the
+      // headers; the fast path writes nothing before the first event.
+      assert.ok(reader.raw.startsWith('\n'), JSON.stringify(reader.raw));
       assert.equal(streams.stats.opened, 0);
       reader.close();
     } finally {
