@@ -1,7 +1,6 @@
 import { Controller, Query, Req, Sse } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiHeader,
   ApiOperation,
   ApiQuery,
   ApiSecurity,
@@ -12,8 +11,6 @@ import type { SseFrame } from '../../src/index.js';
 import { BroadcastService, LastEventId } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { ApiStreamErrors } from '../common/api-errors.js';
-import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
-import { HistoryGapEventDto } from './history-gap-event.dto.js';
 
 /** The data of a published event: whatever `POST /api/broadcast` was given. */
 const BROADCAST_PAYLOAD = {
@@ -58,26 +55,11 @@ export class BroadcastStreamController {
     type: String,
     isArray: true,
   })
-  @ApiQuery({
-    name: 'lastEventId',
-    required: false,
-    description:
-      'Same as the Last-Event-ID header, for clients that cannot set headers (the header wins when both are sent)',
-    schema: { type: 'string', example: '1763894400000001' },
-  })
-  @ApiHeader({
-    name: 'last-event-id',
-    required: false,
-    description:
-      'Replay what came after this id (EventSource sends it on reconnect)',
-    schema: { type: 'string', example: '1763894400000001' },
-  })
+  // connected, history-gap and stream-error, and the optional Last-Event-ID
+  // header and ?lastEventId= that @LastEventId() reads: documented by
+  // @ApiEventStream() itself.
   @ApiEventStream({
-    events: {
-      connected: ConnectedEventDto,
-      'history-gap': HistoryGapEventDto,
-      message: BROADCAST_PAYLOAD,
-    },
+    events: { message: BROADCAST_PAYLOAD },
     otherEvents: BROADCAST_PAYLOAD,
   })
   @ApiStreamErrors()

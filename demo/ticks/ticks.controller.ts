@@ -40,7 +40,8 @@ export class TicksController {
     description: 'The last tick id received: the stream resumes after it',
     schema: { type: 'string', example: '3' },
   })
-  @ApiEventStream({ events: TICK_EVENTS })
+  // A stream of its own: none of the broadcast stream's events.
+  @ApiEventStream({ events: TICK_EVENTS, broadcast: false })
   @ApiNoContentResponse({
     description:
       'Last-Event-ID already names the last tick: nothing left, stop reconnecting',

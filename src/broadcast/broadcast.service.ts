@@ -69,7 +69,7 @@ export class BroadcastService
    * part of the stream itself so it also flows under Nest's own `@Sse()`.
    */
   private readonly keepAlive: KeepAliveTimer;
-  private published = 0;
+  private publishedCount = 0;
   private delivered = 0;
   private replayed = 0;
 
@@ -103,7 +103,7 @@ export class BroadcastService
         : checkChannelName(message.channel);
     const id = message.id === undefined ? undefined : checkEventId(message.id);
     const stored = await this.transport.publish({ event, data, channel, id });
-    this.published++;
+    this.publishedCount++;
     return stored.id;
   }
 
@@ -139,7 +139,7 @@ export class BroadcastService
   get stats(): BroadcastStats {
     return {
       connected: this.clients.size,
-      published: this.published,
+      published: this.publishedCount,
       delivered: this.delivered,
       replayed: this.replayed,
     };

@@ -43,6 +43,8 @@ export const ErrorMessages = {
     channels.length === 0
       ? 'Not allowed to open this stream'
       : `Not allowed to subscribe to ${channels.map((c) => JSON.stringify(c)).join(', ')}`,
+  sseModuleMissing: (route: string) =>
+    `@SseRoute() ${route} needs SseModule: add SseModule.forRoot() to the imports of the app module (or of this module, with isGlobal: false)`,
   authorizeNeedsRequest:
     'SseModule option authorize is set: pass the request to BroadcastService.stream({ request })',
   transportUnavailable: (reason: string) =>

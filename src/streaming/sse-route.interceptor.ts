@@ -3,12 +3,13 @@ import type {
   ExecutionContext,
   NestInterceptor,
 } from '@nestjs/common';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { of, tap } from 'rxjs';
 import type { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
+import { ErrorMessages } from '../errors/error-messages.js';
 import { ResolvedSseOptions } from '../resolved-sse-options.js';
 import { attachSseSignal, isAdoptedSseHandler } from './adopted-sse-route.js';
 import { handedOverResult } from './handler-hand-off.js';
@@ -54,14 +55,25 @@ export class SseRouteInterceptor implements NestInterceptor {
   /** Whether streams are counted per client address (`maxClientsPerAddress`). */
   private readonly perAddress: boolean;
 
+  // Optional: a unit test compiles a controller with a BroadcastService of
+  // its own and no SseModule, and calls the handlers directly. Only a
+  // request needs the module (it fails saying so).
   constructor(
-    private readonly registry: StreamRegistry,
-    options: ResolvedSseOptions,
+    @Optional() private readonly registry?: StreamRegistry,
+    @Optional() options?: ResolvedSseOptions,
   ) {
-    this.perAddress = Number.isFinite(options.maxClientsPerAddress);
+    this.perAddress = Number.isFinite(options?.maxClientsPerAddress);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
+    const registry = this.registry;
+    if (!registry) {
+      throw new Error(
+        ErrorMessages.sseModuleMissing(
+          `${context.getClass().name}.${context.getHandler().name}`,
+        ),
+      );
+    }
     const http = context.switchToHttp();
     const response = http.getResponse<FrameworkResponse>();
     const rawResponse = raw(response);
@@ -79,7 +91,7 @@ export class SseRouteInterceptor implements NestInterceptor {
       return of(undefined);
     }
     const chain = next.handle() as Observable<SseFrame | SseMessage>;
-    const served = this.registry.serve({
+    const served = registry.serve({
       source: isInnermost(handler)
         ? handedOverResult(rawResponse, chain)
         : chain,

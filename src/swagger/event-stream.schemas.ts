@@ -10,6 +10,8 @@ type Schema = Record<string, unknown>;
 export interface EventCatalog {
   events: Record<string, EventPayload>;
   otherEvents?: EventPayload;
+  /** Event name → what the event means, for the events that say it. */
+  descriptions?: Record<string, string>;
 }
 
 const ID = {
@@ -50,13 +52,14 @@ const textSchema = ({ example, ...schema }: Schema): Schema => ({
 });
 
 const variants = (
-  { events, otherEvents }: EventCatalog,
+  { events, otherEvents, descriptions = {} }: EventCatalog,
   eventSchema: (name: string) => Schema,
   dataSchema: (payload: EventPayload) => Schema,
 ): Schema[] => {
   const named = Object.entries(events).map(([name, payload]) => ({
     type: 'object',
     title: name,
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
     required: ['event', 'data'],
     properties: {
       event: eventSchema(name),

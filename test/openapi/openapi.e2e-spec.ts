@@ -8,10 +8,15 @@ import { http } from '../support/http.js';
 import type { Doc, RedoclyProblem } from '../support/openapi.js';
 import { operations, redoclyLint } from '../support/openapi.js';
 
+// The ticks stream is one of its own (`broadcast: false`): of the library's
+// events, only stream-error. The broadcast stream declares only `message`.
 const STREAMS: Record<string, { events: string[]; other: boolean }> = {
-  '/sse': { events: ['connected', 'tick', 'complete'], other: false },
+  '/sse': {
+    events: ['connected', 'tick', 'complete', 'stream-error'],
+    other: false,
+  },
   '/sse/broadcast': {
-    events: ['connected', 'history-gap', 'message'],
+    events: ['connected', 'history-gap', 'message', 'stream-error'],
     other: true,
   },
 };
@@ -150,6 +155,56 @@ describe('OpenAPI documents', () => {
         assert.deepEqual(Object.keys(response.content), ['application/json']);
       }
     }
+  });
+
+  it("documents the library's own events as components it did not have to declare", () => {
+    const variants = (path: string) =>
+      doc.paths[path].get.responses['200'].content['text/event-stream'].schema
+        .oneOf as Doc[];
+    const data = (path: string, event: string) =>
+      variants(path).find((v) => v.title === event)?.properties.data;
+    assert.deepEqual(data('/sse/broadcast', 'connected'), {
+      $ref: '#/components/schemas/SseConnectedEvent',
+    });
+    assert.deepEqual(data('/sse/broadcast', 'history-gap'), {
+      $ref: '#/components/schemas/SseHistoryGapEvent',
+    });
+    for (const path of ['/sse', '/sse/broadcast']) {
+      assert.deepEqual(data(path, 'stream-error'), {
+        $ref: '#/components/schemas/SseStreamErrorEvent',
+      });
+    }
+    const schemas = doc.components.schemas;
+    assert.deepEqual(schemas.SseHistoryGapEvent.required, [
+      'lastEventId',
+      'reason',
+      'replayed',
+    ]);
+    assert.deepEqual(schemas.SseConnectedEvent.required, [
+      'clientId',
+      'serverTime',
+    ]);
+  });
+
+  it('documents the values a client may leave out of a stream request as optional', () => {
+    const parameters = (path: string) =>
+      Object.fromEntries(
+        (doc.paths[path].get.parameters as Doc[]).map((p) => [
+          `${p.in} ${p.name}`,
+          p,
+        ]),
+      );
+    const broadcast = parameters('/sse/broadcast');
+    assert.deepEqual(Object.keys(broadcast).sort(), [
+      'header last-event-id',
+      'query channel',
+      'query lastEventId',
+    ]);
+    for (const parameter of Object.values<Doc>(broadcast)) {
+      assert.equal(parameter.required, false, parameter.name);
+      assert.ok(parameter.description, parameter.name);
+    }
+    assert.equal(parameters('/sse')['header last-event-id'].required, false);
   });
 
   it('documents every error answer with a schema and an example', () => {

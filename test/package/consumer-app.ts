@@ -213,6 +213,37 @@ import { AppController } from './app.controller.js';
 export class AppModule {}
 `,
   );
+  // What an app's unit test does with the testing entry: the controller in a
+  // module without SseModule, BroadcastService replaced by the recording
+  // double (Nest's own context, as @nestjs/testing is not installed here).
+  writeFileSync(
+    join(src, 'recording-check.ts'),
+    `import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BroadcastService } from 'nestjs-sse-broadcast';
+import { RecordingBroadcastService } from 'nestjs-sse-broadcast/testing';
+import { AppController } from './app.controller.js';
+
+@Module({
+  controllers: [AppController],
+  providers: [{ provide: BroadcastService, useClass: RecordingBroadcastService }],
+})
+class CheckModule {}
+
+async function check() {
+  const context = await NestFactory.createApplicationContext(CheckModule, {
+    logger: false,
+  });
+  const { id } = await context.get(AppController).notify({ text: 'recorded' });
+  const broadcast = context.get<BroadcastService, RecordingBroadcastService>(
+    BroadcastService,
+  );
+  console.log(JSON.stringify({ id, published: broadcast.published }));
+  await context.close();
+}
+void check();
+`,
+  );
   const adapter =
     kind === 'esm'
       ? {

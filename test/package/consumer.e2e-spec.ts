@@ -12,6 +12,7 @@ import {
   npmInstall,
   packLibrary,
   pinDependencies,
+  run,
   runtimePackages,
   startApp,
   stopApp,
@@ -75,6 +76,22 @@ for (const kind of ['esm', 'commonjs'] as ModuleKind[]) {
       } else {
         assert.match(main, /require\("nestjs-sse-broadcast"\)/);
       }
+    });
+
+    test('nestjs-sse-broadcast/testing: the controller runs without SseModule, its publish recorded', () => {
+      const output = run(
+        process.execPath,
+        ['dist/recording-check.js'],
+        appDir(),
+      );
+      const { id, published } = JSON.parse(output) as {
+        id: string;
+        published: unknown[];
+      };
+      assert.match(id, /^\d+$/);
+      assert.deepEqual(published, [
+        { id, event: 'notice', data: { text: 'recorded' }, channel: 'news' },
+      ]);
     });
 
     test('streams a published event to a subscriber', async () => {

@@ -4,7 +4,8 @@ import type { ResolveHook } from 'node:module';
 // and its entry points resolve to the compiled src/, as the build's `paths`
 // resolve them for type-checking.
 const SRC = new URL('../../src/', import.meta.url);
-const ENTRY = /^nestjs-sse-broadcast(?:\/(redis|swagger|express|client))?$/;
+const ENTRY =
+  /^nestjs-sse-broadcast(?:\/(redis|swagger|express|client|testing))?$/;
 
 export const resolve: ResolveHook = (specifier, context, nextResolve) => {
   const entry = ENTRY.exec(specifier);

@@ -1,0 +1,140 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { promoteItemSchemas } from '../../src/swagger/index.js';
+import { http } from '../support/http.js';
+import type { Doc } from '../support/openapi.js';
+import { dereference, schemaValidator } from '../support/openapi.js';
+import type { ReadEvent } from '../support/sse-reader.js';
+import { SseReader } from '../support/sse-reader.js';
+import { startTestApp } from '../support/test-app.js';
+import { ReadmeFeedModule } from './readme-feed.app.js';
+
+const documentOf = (app: INestApplication, version: string) =>
+  SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('README feed')
+      .setOpenAPIVersion(version)
+      .build(),
+  );
+
+/** The 3.0 `schema` form: `data` decoded; the 3.2 item form: as sent. */
+const decoded = (e: ReadEvent) => ({
+  event: e.event,
+  data: JSON.parse(e.data) as unknown,
+  ...(e.id ? { id: e.id } : {}),
+  ...(e.retry === undefined ? {} : { retry: e.retry }),
+});
+const raw = (e: ReadEvent) => ({ ...decoded(e), data: e.data });
+
+describe("@ApiEventStream() on the README's controller, as it is", () => {
+  let app: INestApplication;
+  let url: string;
+  let doc: Doc;
+  let doc32: Doc;
+  const check30 = schemaValidator('3.0');
+  const check32 = schemaValidator('2020');
+  const stream = (d: Doc, path: string) =>
+    d.paths[path].get.responses['200'].content['text/event-stream'];
+
+  before(async () => {
+    ({ app, url } = await startTestApp(ReadmeFeedModule));
+    doc = documentOf(app, '3.0.0');
+    doc32 = promoteItemSchemas(documentOf(app, '3.2.0'));
+  });
+  after(() => app.close());
+
+  it('gives a valid OpenAPI 3.0 document (swagger-parser)', async () => {
+    await SwaggerParser.validate(structuredClone(doc));
+  });
+
+  it('documents channel, the Last-Event-ID header and ?lastEventId= as optional', () => {
+    const parameters = (doc.paths['/feed'].get.parameters as Doc[]).map((p) => [
+      p.in,
+      p.name,
+      p.required,
+    ]);
+    assert.deepEqual(parameters.sort(), [
+      ['header', 'last-event-id', false],
+      ['query', 'channel', false],
+      ['query', 'lastEventId', false],
+    ]);
+  });
+
+  it('documents the events the library sends, and what it sends matches them', async () => {
+    const media =
+      dereference(doc).paths['/feed'].get.responses['200'].content[
+        'text/event-stream'
+      ];
+    const media32 =
+      dereference(doc32).paths['/feed'].get.responses['200'].content[
+        'text/event-stream'
+      ];
+    assert.deepEqual(
+      stream(doc, '/feed').schema.oneOf.map((v: Doc) => v.title),
+      ['connected', 'history-gap', 'notice', 'stream-error'],
+    );
+    // An id never issued: connected, then history-gap (unknown).
+    const reader = await SseReader.open(`${url}/feed?channel=news`, {
+      'last-event-id': 'never-issued',
+    });
+    try {
+      await reader.take(2);
+      const posted = await http('POST', `${url}/notify`, {
+        body: { text: 'hi' },
+      });
+      assert.equal(posted.status, 201, posted.text);
+      const events = await reader.take(3);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['connected', 'history-gap', 'notice'],
+      );
+      for (const event of events) {
+        assert.deepEqual(
+          check30(media.schema, decoded(event)),
+          [],
+          event.event,
+        );
+        assert.deepEqual(check32(media32.itemSchema, raw(event)), []);
+      }
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('documents stream-error on a stream of its own, and the one sent matches it', async () => {
+    const media =
+      dereference(doc).paths['/failing'].get.responses['200'].content[
+        'text/event-stream'
+      ];
+    assert.deepEqual(
+      stream(doc, '/failing').schema.oneOf.map((v: Doc) => v.title),
+      ['tick', 'stream-error'],
+    );
+    const reader = await SseReader.open(`${url}/failing`);
+    try {
+      const events = await reader.take(2);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['tick', 'stream-error'],
+      );
+      for (const event of events) {
+        assert.deepEqual(
+          check30(media.schema, decoded(event)),
+          [],
+          event.event,
+        );
+      }
+      // Not vacuous: a stream-error without its message is refused.
+      assert.notDeepEqual(
+        check30(media.schema, { event: 'stream-error', data: {} }),
+        [],
+      );
+    } finally {
+      reader.close();
+    }
+  });
+});
