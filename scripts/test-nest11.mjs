@@ -54,6 +54,7 @@ const SUBSET = [
   'test/hand-over/',
   'test/nest-sse/',
   'test/openapi/openapi-conformance',
+  'test/openapi/readme-feed',
   'test/package/',
   'test/redis/fan-out',
   'test/redis/optional-peer',
@@ -64,6 +65,7 @@ const SUBSET = [
   'test/replay/',
   'test/shutdown/',
   'test/smoke/',
+  'test/testing/',
   'test/ticks/',
   'test/typed-client/',
 ];

@@ -1,19 +1,21 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Query } from '@nestjs/common';
 import {
   BroadcastService,
+  LastEventId,
   SseRoute,
   type SseMessage,
 } from 'nestjs-sse-broadcast';
 import { ApiEventStream } from 'nestjs-sse-broadcast/swagger';
 import { interval, map, take, type Observable } from 'rxjs';
-import { ConnectedEventDto, TICK_EVENTS } from './tick-events.js';
+import { TICK_EVENTS } from './tick-events.js';
 
 @Controller('sse')
 export class TicksController {
   constructor(private readonly broadcast: BroadcastService) {}
 
   @SseRoute()
-  @ApiEventStream({ events: TICK_EVENTS }) // name → DTO class or inline schema
+  // name → DTO class or inline schema; a stream of its own, not a broadcast
+  @ApiEventStream({ events: TICK_EVENTS, broadcast: false })
   ticks(): Observable<SseMessage> {
     return interval(1000).pipe(
       take(10),
@@ -27,10 +29,16 @@ export class TicksController {
 
   @SseRoute('broadcast')
   @ApiEventStream({
-    events: { connected: ConnectedEventDto, notice: { type: 'string' } },
+    events: { notice: { type: 'string' } }, // connected, history-gap: added
     otherEvents: {}, // a relay: any other event name, any JSON payload
   })
-  relay() {
-    return this.broadcast.stream({});
+  relay(
+    @Query('channel') channel?: string, // documented as optional
+    @LastEventId() lastEventId?: string, // Last-Event-ID, ?lastEventId=
+  ) {
+    return this.broadcast.stream({
+      channels: channel ? [channel] : [],
+      lastEventId,
+    });
   }
 }

@@ -21,7 +21,6 @@ import { after, before, describe, it } from 'node:test';
 import { LastEventId, SseRoute } from '../index.js';
 import {
   ApiEventStream,
-  SseConnectedEvent,
   SseStreamErrorEvent,
   promoteItemSchemas,
 } from './index.js';

@@ -9,12 +9,13 @@ import type { HttpAnswer } from '../support/http.js';
 import { http, postBroadcast } from '../support/http.js';
 import type { Doc } from '../support/openapi.js';
 import {
+  decodedEnvelope,
   dereference,
   operations,
+  rawEnvelope,
   schemaValidator,
 } from '../support/openapi.js';
 import { RedisServer } from '../support/redis-server.js';
-import type { ReadEvent } from '../support/sse-reader.js';
 import { SseReader } from '../support/sse-reader.js';
 
 const TOKEN = 'conformance-token';
@@ -108,27 +109,6 @@ const ERROR_TRIGGERS: Record<string, Record<string, Trigger>> = {
   },
 };
 
-/** An event as the 3.0 `schema` shows it: `data` decoded when it is JSON. */
-const decoded = (e: ReadEvent) => {
-  let data: unknown = e.data;
-  try {
-    data = JSON.parse(e.data);
-  } catch {
-    // A string payload is sent as it is.
-  }
-  return envelope(e, data);
-};
-
-/** An event as the 3.2 `itemSchema` models it: every field as sent. */
-const raw = (e: ReadEvent) => envelope(e, e.data);
-
-const envelope = (e: ReadEvent, data: unknown) => ({
-  event: e.event ?? 'message',
-  data,
-  ...(e.id ? { id: e.id } : {}),
-  ...(e.retry !== undefined ? { retry: e.retry } : {}),
-});
-
 describe('the OpenAPI documents describe what the server does', () => {
   let demo: RunningDemo;
   let doc: Doc;
@@ -212,11 +192,11 @@ describe('the OpenAPI documents describe what the server does', () => {
       const media32 = mediaOf(doc32, '/sse', '200', 'text/event-stream');
       for (const event of events) {
         assert.deepEqual(
-          check30(media.schema, decoded(event)),
+          check30(media.schema, decodedEnvelope(event)),
           [],
           event.event,
         );
-        assert.deepEqual(check32(media32.itemSchema, raw(event)), []);
+        assert.deepEqual(check32(media32.itemSchema, rawEnvelope(event)), []);
       }
     } finally {
       reader.close();
@@ -247,11 +227,11 @@ describe('the OpenAPI documents describe what the server does', () => {
       );
       for (const event of events) {
         assert.deepEqual(
-          check30(media.schema, decoded(event)),
+          check30(media.schema, decodedEnvelope(event)),
           [],
           event.event,
         );
-        assert.deepEqual(check32(media32.itemSchema, raw(event)), []);
+        assert.deepEqual(check32(media32.itemSchema, rawEnvelope(event)), []);
       }
       // The schemas are not vacuous: an event without data is refused.
       const bogus = { event: 'connected', id: '7' };

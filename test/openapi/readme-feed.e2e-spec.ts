@@ -6,8 +6,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { promoteItemSchemas } from '../../src/swagger/index.js';
 import { http } from '../support/http.js';
 import type { Doc } from '../support/openapi.js';
-import { dereference, schemaValidator } from '../support/openapi.js';
-import type { ReadEvent } from '../support/sse-reader.js';
+import {
+  decodedEnvelope,
+  dereference,
+  rawEnvelope,
+  schemaValidator,
+} from '../support/openapi.js';
 import { SseReader } from '../support/sse-reader.js';
 import { startTestApp } from '../support/test-app.js';
 import { ReadmeFeedModule } from './readme-feed.app.js';
@@ -20,15 +24,6 @@ const documentOf = (app: INestApplication, version: string) =>
       .setOpenAPIVersion(version)
       .build(),
   );
-
-/** The 3.0 `schema` form: `data` decoded; the 3.2 item form: as sent. */
-const decoded = (e: ReadEvent) => ({
-  event: e.event,
-  data: JSON.parse(e.data) as unknown,
-  ...(e.id ? { id: e.id } : {}),
-  ...(e.retry === undefined ? {} : { retry: e.retry }),
-});
-const raw = (e: ReadEvent) => ({ ...decoded(e), data: e.data });
 
 describe("@ApiEventStream() on the README's controller, as it is", () => {
   let app: INestApplication;
@@ -94,11 +89,11 @@ describe("@ApiEventStream() on the README's controller, as it is", () => {
       );
       for (const event of events) {
         assert.deepEqual(
-          check30(media.schema, decoded(event)),
+          check30(media.schema, decodedEnvelope(event)),
           [],
           event.event,
         );
-        assert.deepEqual(check32(media32.itemSchema, raw(event)), []);
+        assert.deepEqual(check32(media32.itemSchema, rawEnvelope(event)), []);
       }
     } finally {
       reader.close();
@@ -123,7 +118,7 @@ describe("@ApiEventStream() on the README's controller, as it is", () => {
       );
       for (const event of events) {
         assert.deepEqual(
-          check30(media.schema, decoded(event)),
+          check30(media.schema, decodedEnvelope(event)),
           [],
           event.event,
         );

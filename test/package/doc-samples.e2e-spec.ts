@@ -7,6 +7,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,5 +104,22 @@ describe('code samples of the docs', () => {
     );
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, new RegExp(`# pass ${tests.length}\\b`));
+  });
+});
+
+describe('what the docs must keep true', () => {
+  test('README.md stays within 15,000 bytes (for someone deciding and starting; the rest is in docs/)', () => {
+    const size = statSync(join(ROOT, 'README.md')).size;
+    assert.ok(size <= 15_000, `README.md is ${size} bytes`);
+  });
+
+  test('test/support/README.md names every helper file of test/support/', () => {
+    const guide = readFileSync(join(ROOT, 'test/support/README.md'), 'utf8');
+    const helpers = readdirSync(join(ROOT, 'test/support')).filter((f) =>
+      f.endsWith('.ts'),
+    );
+    assert.ok(helpers.length > 15);
+    const missing = helpers.filter((f) => !guide.includes(`\`${f}\``));
+    assert.deepEqual(missing, [], 'helpers the guide does not list');
   });
 });

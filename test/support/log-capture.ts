@@ -6,8 +6,13 @@ export class LogCapture implements LoggerService {
   readonly lines: { level: string; text: string; extra: string }[] = [];
 
   private record(level: string, message: unknown, params: unknown[]) {
+    // Nest 12 logs an unhandled exception as the Error itself.
     const show = (p: unknown) =>
-      typeof p === 'string' ? p : (JSON.stringify(p) ?? String(p));
+      typeof p === 'string'
+        ? p
+        : p instanceof Error
+          ? `${p.name}: ${p.message}`
+          : (JSON.stringify(p) ?? String(p));
     this.lines.push({
       level,
       text: show(message),

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ARTIFACTS, ROOT } from './paths.js';
+import type { ReadEvent } from './sse-reader.js';
 
 /** An OpenAPI document, loosely typed for walking. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,6 +71,27 @@ export function schemaValidator(version: '3.0' | '2020') {
       : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
   };
 }
+
+const envelope = (e: ReadEvent, data: unknown) => ({
+  event: e.event ?? 'message',
+  data,
+  ...(e.id ? { id: e.id } : {}),
+  ...(e.retry !== undefined ? { retry: e.retry } : {}),
+});
+
+/** A received event as the 3.0 `schema` of a stream shows it: `data` decoded when it is JSON. */
+export function decodedEnvelope(e: ReadEvent) {
+  let data: unknown = e.data;
+  try {
+    data = JSON.parse(e.data);
+  } catch {
+    // A string payload is sent as it is.
+  }
+  return envelope(e, data);
+}
+
+/** A received event as the 3.2 `itemSchema` models it: every field as sent. */
+export const rawEnvelope = (e: ReadEvent) => envelope(e, e.data);
 
 export interface RedoclyProblem {
   ruleId: string;
