@@ -7,17 +7,14 @@
 // out at full speed. Runs are interleaved; medians printed.
 //
 //   node bench/http2.mjs [--streams 1000] [--broadcasts 200] [--rounds 3]
-// (build first: npx tsc -p tsconfig.build.json)
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// (build first: npm run build)
 import { Agent, get, request } from 'node:https';
 import { connect } from 'node:http2';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { cpuMs, memoryKb } from './proc-stats.mjs';
 import { startServer } from './servers/index.mjs';
+import { selfSignedCert } from '../dist/test/support/self-signed-cert.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,30 +28,7 @@ const BROADCASTS = Number(args.broadcasts);
 const ROUNDS = Number(args.rounds);
 const MODES = ['https/1.1', 'h2, 1 stream/session', 'h2, 100 streams/session'];
 
-const dir = mkdtempSync(join(tmpdir(), 'sse-bench-tls-'));
-const cert = join(dir, 'cert.pem');
-const key = join(dir, 'key.pem');
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-  ],
-  { stdio: 'ignore' },
-);
+const tls = selfSignedCert();
 
 /** Counts frames (blank-line ends) per stream across chunk boundaries. */
 function frameCounter() {
@@ -171,7 +145,11 @@ async function until(condition, timeoutMs, what) {
 }
 
 async function run(mode) {
-  const env = { HTTPS_CERT: cert, HTTPS_KEY: key, SSE_KEEPALIVE_SECONDS: '0' };
+  const env = {
+    HTTPS_CERT: tls.certPath,
+    HTTPS_KEY: tls.keyPath,
+    SSE_KEEPALIVE_SECONDS: '0',
+  };
   // A busy machine may take its time to start the server.
   const server = await startServer('library-fastify', {
     env,
@@ -232,4 +210,4 @@ for (const mode of MODES) {
     `| ${mode} | ${median(rs.map((r) => r.kbPerStream)).toFixed(1)} | ${median(rs.map((r) => r.cpuUsPerDelivery)).toFixed(2)} |`,
   );
 }
-rmSync(dir, { recursive: true, force: true });
+tls.remove();

@@ -3,7 +3,7 @@
 // and says where clients connect, where to publish and which processes to
 // measure. A multi-instance scenario is one more entry here.
 import { SERVERS, startServer } from './servers/index.mjs';
-import { startRedisServer } from './servers/redis-server.mjs';
+import { RedisServer } from '../dist/test/support/redis-server.js';
 
 /** A target made of one server of `servers/index.mjs`. */
 export function singleServer(name) {
@@ -29,7 +29,7 @@ export function singleServer(name) {
 export const redisPair = {
   label: 'this library, two instances over Redis (Express)',
   async start() {
-    const redis = await startRedisServer();
+    const redis = await RedisServer.start();
     const instances = [];
     const stop = async () => {
       await Promise.all(instances.map((instance) => instance.stop()));

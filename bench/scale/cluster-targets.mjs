@@ -5,7 +5,8 @@
 // CPU and memory count every process: primary, workers and redis-server.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRedisServer } from '../servers/redis-server.mjs';
+import { freePort } from '../../dist/test/support/free-port.js';
+import { RedisServer } from '../../dist/test/support/redis-server.js';
 import { spawnWithFdLimit, stopProcess } from '../servers/index.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
@@ -54,7 +55,7 @@ function clusterTarget(label, script, ready) {
   return (workers) => ({
     label: `${label}, ${workers} workers`,
     async start() {
-      let redis = await startRedisServer();
+      const redis = await RedisServer.start();
       const port = await freePort();
       let primary;
       try {
@@ -85,10 +86,8 @@ function clusterTarget(label, script, ready) {
         },
         /** Crash and restart (empty, same port) the redis-server. */
         redis: {
-          kill: () => redis.kill(),
-          restart: async () => {
-            redis = await startRedisServer(redis.port);
-          },
+          kill: () => redis.stop(),
+          restart: () => redis.restart(),
         },
       };
     },

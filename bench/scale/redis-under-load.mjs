@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { spread } from '../aggregate.mjs';
 import { broadcastBody, now } from '../load-generator.mjs';
 import { startServer, stopProcess } from '../servers/index.mjs';
-import { startRedisServer } from '../servers/redis-server.mjs';
+import { RedisServer } from '../../dist/test/support/redis-server.js';
 import { libraryCluster } from './cluster-targets.mjs';
 import { runScaleLoad, shares, startLoadProcess } from './scale-load.mjs';
 
@@ -44,7 +44,7 @@ const DEFAULTS = {
 const oneInstance = {
   label: 'this library, one instance on Redis',
   async start() {
-    const redis = await startRedisServer();
+    const redis = await RedisServer.start();
     const server = await startServer('redis', {
       env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench:' },
     }).catch(async (err) => {

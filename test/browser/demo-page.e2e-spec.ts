@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningDemo } from '../support/demo-server.js';
-import { startDemo } from '../support/demo-server.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { http, postBroadcast } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
-import type { WatchedPage } from '../support/browser.js';
-import { launchChromium, screenshot, watchedPage } from '../support/browser.js';
+import { screenshot } from '../support/browser.js';
+import { clientsOnServer, demoPageSuite } from '../support/demo-page-suite.js';
 
 const WAIT = { timeout: 10_000 };
 
@@ -36,22 +34,15 @@ const textIs = (page: Page, selector: string, text: string) =>
     WAIT,
   );
 
-const clientsOnServer = async (url: string) =>
-  (await http('GET', `${url}/api/clients`)).json.connected as number;
-
 describe('the demo page in Chromium', () => {
-  let demo: RunningDemo;
-  let browser: Browser;
-  let context: BrowserContext;
-  let pages: WatchedPage[];
+  const suite = demoPageSuite({ width: 1280, height: 900 });
 
   // Each page with a stream of its own (`?shared=0`): these tests watch the
   // page's own request and count streams per page. Sharing among tabs has
   // its own spec (shared-stream).
   const open = async (path = '/?shared=0') => {
-    const watched = await watchedPage(context, demo.url);
-    pages.push(watched);
-    await watched.page.goto(`${demo.url}${path}`);
+    const watched = await suite.newPage();
+    await watched.page.goto(`${suite.demo.url}${path}`);
     await watched.page.waitForSelector(
       '#broadcast-state[data-state="open"]',
       WAIT,
@@ -63,38 +54,12 @@ describe('the demo page in Chromium', () => {
     return watched;
   };
 
-  before(async () => {
-    demo = await startDemo();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-  });
-  beforeEach(async () => {
-    pages = [];
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-    });
-  });
-  afterEach(async () => {
-    await context.close();
-    // Every test starts with no stream left open by the one before.
-    await waitFor(
-      async () => (await clientsOnServer(demo.url)) === 0,
-      10_000,
-      'the pages to disconnect',
-    );
-    for (const { errors, offsite } of pages) {
-      assert.deepEqual(errors, [], 'console errors');
-      assert.deepEqual(offsite, [], 'requests off the demo origin');
-    }
-  });
-
   it('connects to /sse/broadcast on load', async () => {
     const { page, requests } = await open();
-    assert.ok(requests.some((u) => u.startsWith(`${demo.url}/sse/broadcast`)));
-    assert.equal(await clientsOnServer(demo.url), 1);
+    assert.ok(
+      requests.some((u) => u.startsWith(`${suite.demo.url}/sse/broadcast`)),
+    );
+    assert.equal(await clientsOnServer(suite.demo.url), 1);
     await textIs(page, '#client-count', '1');
     await screenshot(page, 'page-on-load');
   });
@@ -104,7 +69,7 @@ describe('the demo page in Chromium', () => {
     const linked = await page.getAttribute('link[rel~="icon"]', 'href');
     // Browsers ask for /favicon.ico on pages that link no icon (the API docs).
     for (const href of [linked ?? '(no icon linked)', '/favicon.ico']) {
-      const icon = await http('GET', new URL(href, demo.url).href);
+      const icon = await http('GET', new URL(href, suite.demo.url).href);
       assert.equal(icon.status, 200, href);
       assert.match(String(icon.headers['content-type']), /^image\//, href);
     }
@@ -112,11 +77,13 @@ describe('the demo page in Chromium', () => {
 
   it('shows a POST to /api/broadcast in its log, whatever the event name', async () => {
     const { page } = await open();
-    const named = await postBroadcast(demo.url, {
+    const named = await postBroadcast(suite.demo.url, {
       event: 'greeting',
       data: { hello: 'world' },
     });
-    const plain = await postBroadcast(demo.url, { data: 'plain <b>text</b>' });
+    const plain = await postBroadcast(suite.demo.url, {
+      data: 'plain <b>text</b>',
+    });
     assert.equal(named.status, 202);
     await page.waitForSelector(
       `#broadcast-log li[data-id="${plain.json.id}"]`,
@@ -171,7 +138,7 @@ describe('the demo page in Chromium', () => {
       /^400: event must be 1-64 letters/,
     );
     // Chromium logs every failed request: that one was the point.
-    const watched = pages[0];
+    const watched = suite.pages[0];
     assert.deepEqual(watched.errors, [
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ]);
@@ -203,8 +170,10 @@ describe('the demo page in Chromium', () => {
     assert.ok(await page.isEnabled('#ticks-start'));
     assert.ok(await page.isDisabled('#ticks-stop'));
     // Closed at `complete`: the page opened exactly one tick stream.
-    const streams = requests.filter((u) => u.startsWith(`${demo.url}/sse?`));
-    assert.deepEqual(streams, [`${demo.url}/sse?count=5&intervalMs=20`]);
+    const streams = requests.filter((u) =>
+      u.startsWith(`${suite.demo.url}/sse?`),
+    );
+    assert.deepEqual(streams, [`${suite.demo.url}/sse?count=5&intervalMs=20`]);
     await screenshot(page, 'page-ticks-complete');
   });
 
@@ -238,27 +207,31 @@ describe('the demo page in Chromium', () => {
 
   it('resumes with Last-Event-ID after a reload, losing nothing sent while away', async () => {
     const { page } = await open();
-    const seen = await postBroadcast(demo.url, { event: 'before', data: 1 });
+    const seen = await postBroadcast(suite.demo.url, {
+      event: 'before',
+      data: 1,
+    });
     await page.waitForSelector(`#broadcast-log li[data-id="${seen.json.id}"]`);
 
     // The page is gone (same tab, its sessionStorage kept): events go out.
     await page.goto('about:blank');
     await waitFor(
-      async () => (await clientsOnServer(demo.url)) === 0,
+      async () => (await clientsOnServer(suite.demo.url)) === 0,
       10_000,
       'the page to disconnect',
     );
     const missed: { event: string; id: string }[] = [];
     for (const n of [1, 2, 3]) {
       missed.push(
-        (await postBroadcast(demo.url, { event: `away-${n}`, data: n })).json,
+        (await postBroadcast(suite.demo.url, { event: `away-${n}`, data: n }))
+          .json,
       );
     }
 
     const resumed = page.waitForRequest((r) =>
-      r.url().startsWith(`${demo.url}/sse/broadcast`),
+      r.url().startsWith(`${suite.demo.url}/sse/broadcast`),
     );
-    await page.goto(`${demo.url}/?shared=0`);
+    await page.goto(`${suite.demo.url}/?shared=0`);
     const request = await resumed;
     assert.equal(await request.headerValue('last-event-id'), seen.json.id);
     const lastMissed = missed[missed.length - 1].id;
@@ -275,7 +248,10 @@ describe('the demo page in Chromium', () => {
     // A plain reload: it resumes after the last one, so nothing repeats.
     await page.reload();
     await page.waitForSelector('#broadcast-log li[data-event="connected"]');
-    const after = await postBroadcast(demo.url, { event: 'after', data: 4 });
+    const after = await postBroadcast(suite.demo.url, {
+      event: 'after',
+      data: 4,
+    });
     await page.waitForSelector(`#broadcast-log li[data-id="${after.json.id}"]`);
     assert.deepEqual(
       (await broadcastLog(page)).map(([event, id]) => [event, id]),

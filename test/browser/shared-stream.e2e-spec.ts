@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningDemo } from '../support/demo-server.js';
-import { startDemo } from '../support/demo-server.js';
-import { http, postBroadcast } from '../support/http.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { postBroadcast } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import type { WatchedPage } from '../support/browser.js';
-import { launchChromium, screenshot, watchedPage } from '../support/browser.js';
+import { screenshot } from '../support/browser.js';
+import { clientsOnServer, demoPageSuite } from '../support/demo-page-suite.js';
 
 // Eight tabs over plain HTTP/1.1, where Chromium opens at most six
 // connections per host: with a stream each, tabs 7 and 8 never load. The
@@ -14,9 +13,6 @@ import { launchChromium, screenshot, watchedPage } from '../support/browser.js';
 
 const TABS = 8;
 const WAIT = { timeout: 15_000 };
-
-const clientsOnServer = async (url: string) =>
-  (await http('GET', `${url}/api/clients`)).json.connected as number;
 
 /** The ids of the broadcast log entries named `event`, in order. */
 const idsOf = (page: Page, event: string) =>
@@ -41,16 +37,12 @@ async function publish(url: string, event: string, count: number) {
 }
 
 describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
-  let demo: RunningDemo;
-  let browser: Browser;
-  let context: BrowserContext;
-  let pages: WatchedPage[];
+  const suite = demoPageSuite({ width: 1100, height: 900 });
 
   /** Opens the page in a new tab; resolves once its stream is open. */
   const open = async (path: string) => {
-    const watched = await watchedPage(context, demo.url);
-    pages.push(watched);
-    await watched.page.goto(`${demo.url}${path}`, WAIT);
+    const watched = await suite.newPage();
+    await watched.page.goto(`${suite.demo.url}${path}`, WAIT);
     await watched.page.waitForSelector(
       '#broadcast-state[data-state="open"]',
       WAIT,
@@ -78,33 +70,6 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
     }
   };
 
-  before(async () => {
-    demo = await startDemo();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-  });
-  beforeEach(async () => {
-    pages = [];
-    context = await browser.newContext({
-      viewport: { width: 1100, height: 900 },
-    });
-  });
-  afterEach(async () => {
-    await context.close();
-    await waitFor(
-      async () => (await clientsOnServer(demo.url)) === 0,
-      10_000,
-      'the tabs to disconnect',
-    );
-    for (const { errors, offsite } of pages) {
-      assert.deepEqual(errors, [], 'console errors');
-      assert.deepEqual(offsite, [], 'requests off the demo origin');
-    }
-  });
-
   for (const [how, path, role] of [
     ['a SharedWorker', '/', 'worker'],
     ['an elected tab', '/?shared=tabs', undefined],
@@ -120,9 +85,9 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
           ...Array(TABS - 1).fill('follower'),
         ]);
       }
-      assert.equal(await clientsOnServer(demo.url), 1);
+      assert.equal(await clientsOnServer(suite.demo.url), 1);
 
-      const ids = await publish(demo.url, 'fan', 5);
+      const ids = await publish(suite.demo.url, 'fan', 5);
       await everyTabGot(tabs, 'fan', ids);
 
       // The last tab's forms: its fetch and its own tick stream get through.
@@ -159,7 +124,7 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
 
   it('closing the leader tab loses nothing: the next one resumes from its last id', async () => {
     const tabs = await openTabs('/?shared=tabs');
-    const before = await publish(demo.url, 'relay', 5);
+    const before = await publish(suite.demo.url, 'relay', 5);
     await everyTabGot(tabs, 'relay', before);
     let leader = -1;
     for (let i = 0; i < tabs.length; i++) {
@@ -170,14 +135,14 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
     // Events go out while the leader closes and another takes over.
     const [, during] = await Promise.all([
       gone.page.close(),
-      publish(demo.url, 'relay', 10),
+      publish(suite.demo.url, 'relay', 10),
     ]);
-    const afterwards = await publish(demo.url, 'relay', 5);
+    const afterwards = await publish(suite.demo.url, 'relay', 5);
     await everyTabGot(tabs, 'relay', [...before, ...during, ...afterwards]);
     const roles = await Promise.all(tabs.map(({ page }) => roleOf(page)));
     assert.equal(roles.filter((r) => r === 'leader').length, 1);
     await waitFor(
-      async () => (await clientsOnServer(demo.url)) === 1,
+      async () => (await clientsOnServer(suite.demo.url)) === 1,
       10_000,
       'one stream for the remaining tabs',
     );
@@ -188,10 +153,10 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
     const [first] = tabs.splice(0, 1);
     const [, during] = await Promise.all([
       first.page.close(),
-      publish(demo.url, 'relay', 10),
+      publish(suite.demo.url, 'relay', 10),
     ]);
     await everyTabGot(tabs, 'relay', during);
-    assert.equal(await clientsOnServer(demo.url), 1);
+    assert.equal(await clientsOnServer(suite.demo.url), 1);
   });
 
   for (const sharedBy of ['worker', 'tabs'] as const) {
@@ -220,11 +185,11 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
           : ['leader', 'follower', 'follower'],
       );
       // The page's own stream and the probe: two on the server.
-      assert.equal(await clientsOnServer(demo.url), 2);
+      assert.equal(await clientsOnServer(suite.demo.url), 2);
       const send = async (n: number) =>
         String(
           (
-            await postBroadcast(demo.url, {
+            await postBroadcast(suite.demo.url, {
               event: 'probe',
               channel: 'probe',
               data: { n },
@@ -269,7 +234,7 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
       await tabs[1].page.evaluate('globalThis.probe.source.close()');
       await tabs[2].page.evaluate('globalThis.probe.source.close()');
       await waitFor(
-        async () => (await clientsOnServer(demo.url)) === 1,
+        async () => (await clientsOnServer(suite.demo.url)) === 1,
         10_000,
         'the probe stream to close with its last subscription',
       );
@@ -281,17 +246,16 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
     const own = await open('/?shared=0');
     assert.equal(await roleOf(own.page), 'own');
     assert.ok(
-      own.requests.some((u) => u.startsWith(`${demo.url}/sse/broadcast`)),
+      own.requests.some((u) => u.startsWith(`${suite.demo.url}/sse/broadcast`)),
     );
-    assert.equal(await clientsOnServer(demo.url), 2);
+    assert.equal(await clientsOnServer(suite.demo.url), 2);
   });
 
   it(`without sharing, ${TABS} tabs hit the wall: the seventh never opens its stream`, async () => {
     await openTabs('/?shared=0', 6);
-    const seventh = await watchedPage(context, demo.url);
-    pages.push(seventh);
+    const seventh = await suite.newPage();
     const loading = seventh.page
-      .goto(`${demo.url}/?shared=0`)
+      .goto(`${suite.demo.url}/?shared=0`)
       .catch(() => undefined);
     const opened = await seventh.page
       .waitForSelector('#broadcast-state[data-state="open"]', { timeout: 3000 })
@@ -300,8 +264,8 @@ describe('tabs sharing one broadcast stream (Chromium, HTTP/1.1)', () => {
         () => false,
       );
     assert.equal(opened, false, 'the seventh tab opened its stream');
-    assert.equal(await clientsOnServer(demo.url), 6);
-    await context.close();
+    assert.equal(await clientsOnServer(suite.demo.url), 6);
+    await suite.context.close();
     await loading;
   });
 });

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { get } from 'node:http';
 import { Server as HttpsServer, get as httpsGet } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { http } from '../support/http.js';
+import type { SelfSignedCert } from '../support/self-signed-cert.js';
+import { selfSignedCert } from '../support/self-signed-cert.js';
 import { SseReader } from '../support/sse-reader.js';
 import { startOnSseExpressAdapter } from './express-adapter.app.js';
-
-const run = promisify(execFile);
 
 describe('SseExpressAdapter', () => {
   let app: INestApplication;
@@ -82,38 +78,22 @@ describe('SseExpressAdapter with forceCloseConnections', () => {
 });
 
 describe('SseExpressAdapter with httpsOptions', () => {
-  let dir: string;
+  let tls: SelfSignedCert;
   let app: INestApplication;
   let url: string;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sse-https-'));
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-    ]);
+    tls = selfSignedCert();
     ({ app, url } = await startOnSseExpressAdapter({
-      httpsOptions: { key: await readFile(key), cert: await readFile(cert) },
+      httpsOptions: {
+        key: await readFile(tls.keyPath),
+        cert: await readFile(tls.certPath),
+      },
     }));
   });
   after(async () => {
     await app.close();
-    await rm(dir, { recursive: true, force: true });
+    tls.remove();
   });
 
   it('serves HTTPS, with requests built on the Express prototypes', async () => {

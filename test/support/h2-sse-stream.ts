@@ -6,6 +6,7 @@ import type {
 import { connect, constants } from 'node:http2';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { createParser } from 'eventsource-parser';
+import { Wakeups } from './wait.js';
 
 /** An HTTP/2 session to a server with a self-signed certificate. */
 export function h2Session(origin: string): Promise<ClientHttp2Session> {
@@ -55,7 +56,7 @@ export class H2SseStream {
   ended = false;
   /** The RST_STREAM code the server closed it with (0 for a clean end). */
   rstCode: number | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeups = new Wakeups();
 
   constructor(readonly stream: ClientHttp2Stream) {
     const parser = createParser({
@@ -108,22 +109,7 @@ export class H2SseStream {
 
   /** Resolves once `condition` holds; fails after `timeoutMs`. */
   until(condition: () => boolean, timeoutMs = 5000, what = 'a condition') {
-    if (condition()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`),
-        );
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.wakeups.until(condition, timeoutMs, what);
   }
 
   /** The ids of the events named `event`, in order. */
@@ -132,6 +118,6 @@ export class H2SseStream {
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.wakeups.wake();
   }
 }

@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { createParser } from 'eventsource-parser';
+import { Wakeups } from './wait.js';
 
 /** An event as read off the wire, with the `retry` and comments seen before it. */
 export interface ReadEvent extends EventSourceMessage {
@@ -18,7 +19,7 @@ export class SseReader {
   readonly comments: string[] = [];
   raw = '';
   ended = false;
-  private waiters = new Set<() => void>();
+  private readonly wakeups = new Wakeups();
   private pendingRetry: number | undefined;
 
   private constructor(
@@ -112,24 +113,12 @@ export class SseReader {
     timeoutMs: number,
     what: string,
   ): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(
-            `Timed out after ${timeoutMs} ms waiting for ${what}; got ${this.events.length} events`,
-          ),
-        );
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.wakeups.until(
+      condition,
+      timeoutMs,
+      what,
+      () => `got ${this.events.length} events`,
+    );
   }
 
   close(): void {
@@ -137,6 +126,6 @@ export class SseReader {
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.wakeups.wake();
   }
 }
