@@ -1,5 +1,5 @@
-import { Controller, Headers, Sse } from '@nestjs/common';
-import { BroadcastService } from 'nestjs-sse-broadcast';
+import { Controller, Sse } from '@nestjs/common';
+import { BroadcastService, LastEventId } from 'nestjs-sse-broadcast';
 
 // #region feed
 @Controller()
@@ -7,7 +7,7 @@ export class FeedController {
   constructor(private readonly broadcast: BroadcastService) {}
 
   @Sse('feed')
-  feed(@Headers('last-event-id') lastEventId?: string) {
+  feed(@LastEventId() lastEventId?: string) {
     return this.broadcast.stream({ lastEventId });
   }
 }

@@ -1,5 +1,10 @@
-import { Body, Controller, Headers, Module, Post, Query } from '@nestjs/common';
-import { BroadcastService, SseModule, SseRoute } from 'nestjs-sse-broadcast';
+import { Body, Controller, Module, Post, Query } from '@nestjs/common';
+import {
+  BroadcastService,
+  LastEventId,
+  SseModule,
+  SseRoute,
+} from 'nestjs-sse-broadcast';
 
 @Controller()
 export class FeedController {
@@ -8,7 +13,7 @@ export class FeedController {
   @SseRoute('feed') // GET /feed, text/event-stream
   feed(
     @Query('channel') channel?: string,
-    @Headers('last-event-id') lastEventId?: string,
+    @LastEventId() lastEventId?: string,
   ) {
     return this.broadcast.stream({
       channels: channel ? [channel] : [],

@@ -5,11 +5,16 @@ import { DemosOnRedis } from '../support/demos-on-redis.js';
 import { http, postBroadcast } from '../support/http.js';
 import { SseReader } from '../support/sse-reader.js';
 import { startNestSseFixture } from '../nest-sse/nest-sse.app.js';
+import { startAdoptionFixture } from '../nest-sse-adoption/adoption.app.js';
+import { ReadmeFeedModule } from '../openapi/readme-feed.app.js';
+import type { TestApp } from '../support/test-app.js';
+import { startTestApp } from '../support/test-app.js';
+import { BroadcastService } from '../../src/index.js';
 
 /** How one app publishes, and where its stream is. */
 interface Target {
   stream: string;
-  publish(body: object): Promise<string>;
+  publish(body: { event: string; data: unknown }): Promise<string>;
 }
 
 const demoTarget = (url: string): Target => ({
@@ -19,6 +24,12 @@ const demoTarget = (url: string): Target => ({
     assert.equal(answer.status, 202, answer.text);
     return answer.json.id as string;
   },
+});
+
+/** A stream of `app` at `path`, published to through its BroadcastService. */
+const serviceTarget = ({ app, url }: TestApp, path: string): Target => ({
+  stream: `${url}${path}`,
+  publish: (body) => app.get(BroadcastService).publish(body),
 });
 
 /**
@@ -50,7 +61,7 @@ async function dropAndReconnect(first: Target, second: Target = first) {
 }
 
 describe('every stream starts at a position from which nothing is missed', () => {
-  it('@SseRoute(), on a process that has not published yet', async () => {
+  it('the demo (@Sse() served by the library), on a process that has not published yet', async () => {
     const demo = await startDemo();
     try {
       await dropAndReconnect(demoTarget(demo.url));
@@ -59,7 +70,7 @@ describe('every stream starts at a position from which nothing is missed', () =>
     }
   });
 
-  it('@SseRoute(), after events were published (the position is the last one)', async () => {
+  it('the demo, after events were published (the position is the last one)', async () => {
     const demo = await startDemo();
     try {
       const target = demoTarget(demo.url);
@@ -70,7 +81,25 @@ describe('every stream starts at a position from which nothing is missed', () =>
     }
   });
 
-  it("Nest's @Sse(), on a process that has not published yet", async () => {
+  it("@SseRoute() (the README's controller), on a process that has not published yet", async () => {
+    const running = await startTestApp(ReadmeFeedModule);
+    try {
+      await dropAndReconnect(serviceTarget(running, '/feed'));
+    } finally {
+      await running.app.close();
+    }
+  });
+
+  it("Nest's own @Sse() path (adoptNestSse: false), on a process that has not published yet", async () => {
+    const running = await startAdoptionFixture('none');
+    try {
+      await dropAndReconnect(serviceTarget(running, '/resume'));
+    } finally {
+      await running.app.close();
+    }
+  });
+
+  it("Nest's @Sse() with SseModule.forRootAsync(), on a process that has not published yet", async () => {
     const { app, url } = await startNestSseFixture();
     try {
       await dropAndReconnect({

@@ -26,7 +26,12 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { EMPTY, NEVER, Observable, map, of, tap, throwError } from 'rxjs';
-import { BroadcastService, SseModule, SseRoute } from '../../src/index.js';
+import {
+  BroadcastService,
+  LastEventId,
+  SseModule,
+  SseRoute,
+} from '../../src/index.js';
 import type { TestApp } from '../support/test-app.js';
 import { createTestApp } from '../support/test-app.js';
 
@@ -92,6 +97,12 @@ export class StockSseController {
   @Sse('events')
   events(): Observable<MessageEvent> {
     return this.broadcast.stream();
+  }
+
+  /** The broadcast stream resumed after the client's position. */
+  @Sse('resume')
+  resume(@LastEventId() lastEventId?: string): Observable<MessageEvent> {
+    return this.broadcast.stream({ lastEventId });
   }
 
   @Sse('guarded')

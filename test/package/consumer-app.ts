@@ -170,8 +170,8 @@ export function writeAppSources(appDir: string, kind: ModuleKind): void {
   mkdirSync(src);
   writeFileSync(
     join(src, 'app.controller.ts'),
-    `import { Body, Controller, Headers, Post, Query } from '@nestjs/common';
-import { BroadcastService, SseRoute } from 'nestjs-sse-broadcast';
+    `import { Body, Controller, Post, Query } from '@nestjs/common';
+import { BroadcastService, LastEventId, SseRoute } from 'nestjs-sse-broadcast';
 
 @Controller()
 export class AppController {
@@ -180,7 +180,7 @@ export class AppController {
   @SseRoute('feed')
   feed(
     @Query('channel') channel?: string,
-    @Headers('last-event-id') lastEventId?: string,
+    @LastEventId() lastEventId?: string,
   ) {
     return this.broadcast.stream({
       channels: channel ? [channel] : [],
