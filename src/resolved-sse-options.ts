@@ -29,7 +29,10 @@ export abstract class ResolvedSseOptions {
 }
 
 /** A function option as given, or undefined; a TypeError naming it for anything else. */
-function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
+function optionalFunction<T>(
+  name: string,
+  value: T | undefined,
+): T | undefined {
   if (value !== undefined && typeof value !== 'function') {
     throw new TypeError(
       `SseModule option ${name} must be a function, got ${typeof value}`,

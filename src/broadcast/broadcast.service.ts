@@ -4,14 +4,7 @@ import type {
 } from '@nestjs/common';
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import {
-  Observable,
-  Subject,
-  concat,
-  defer,
-  from,
-  ignoreElements,
-} from 'rxjs';
+import { Observable, Subject, concat, defer, from, ignoreElements } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';

@@ -49,7 +49,8 @@ export const ErrorMessages = {
     `SseModule option identify must return a string, undefined or null, got ${describeValue(value)}${typeof value === 'number' ? ' (return String(id))' : ''}`,
   identifiedUser:
     'the identify option returned an id that is not 1 to 64 ASCII letters, digits or -_.: characters',
-  addressConflict: 'cannot be combined with user (a user is never their own exception)',
+  addressConflict:
+    'cannot be combined with user (a user is never their own exception)',
   authorizeNeedsRequest:
     'SseModule option authorize is set: pass the request to BroadcastService.stream({ request })',
   transportUnavailable: (reason: string) =>

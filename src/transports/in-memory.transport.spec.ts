@@ -28,8 +28,12 @@ describe('EventHistory', () => {
     assert.deepEqual(history.after('1', { channels: ['a'] }, 5), {
       events: [stored(2, 'a'), stored(4), stored(5, 'a')],
     });
-    assert.deepEqual(ids(history.after('1', { channels: [] }, 5).events), ['4']);
-    assert.deepEqual(history.after('5', { channels: ['a'] }, 5), { events: [] });
+    assert.deepEqual(ids(history.after('1', { channels: [] }, 5).events), [
+      '4',
+    ]);
+    assert.deepEqual(history.after('5', { channels: ['a'] }, 5), {
+      events: [],
+    });
   });
 
   it('marks an id older than the oldest kept event as expired and replays everything kept', () => {
@@ -57,7 +61,10 @@ describe('EventHistory', () => {
     const history = new EventHistory(5);
     history.append(stored(1, undefined, 'order-1'));
     history.append(stored(2, undefined, 'order-2'));
-    assert.deepEqual(ids(history.after('order-1', { channels: [] }, 2).events), ['order-2']);
+    assert.deepEqual(
+      ids(history.after('order-1', { channels: [] }, 2).events),
+      ['order-2'],
+    );
   });
 
   it('keeps nothing with capacity 0', () => {
@@ -66,7 +73,10 @@ describe('EventHistory', () => {
     assert.deepEqual(history.toArray(), []);
     // At the last issued seq nothing is missing; before it, everything is.
     assert.deepEqual(history.after('1', { channels: [] }, 1), { events: [] });
-    assert.deepEqual(history.after('0', { channels: [] }, 1), { events: [], gap: 'expired' });
+    assert.deepEqual(history.after('0', { channels: [] }, 1), {
+      events: [],
+      gap: 'expired',
+    });
   });
 
   it('reads a decimal it does not hold as a position: no gap when the event after it is kept', () => {
