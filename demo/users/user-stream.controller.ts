@@ -1,0 +1,86 @@
+import { Controller, Query, Req, Sse, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import type { SseFrame } from '../../src/index.js';
+import { BroadcastService, LastEventId } from '../../src/index.js';
+import { ApiEventStream } from '../../src/swagger/index.js';
+import { TOKEN_COOKIE, TOKEN_QUERY } from '../auth/access-tokens.js';
+import { ErrorResponseDto } from '../common/api-errors.js';
+import { parseChannels } from '../broadcast/broadcast-stream.controller.js';
+import { HistoryGapEventDto } from '../broadcast/history-gap-event.dto.js';
+import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
+import { SIGN_IN_REQUIRED, SignedInGuard } from './signed-in.guard.js';
+
+@ApiTags('SSE')
+@Controller('sse')
+export class UserStreamController {
+  constructor(private readonly broadcast: BroadcastService) {}
+
+  /**
+   * The broadcast stream of a signed-in user: what everyone gets, their
+   * channels, and the events addressed to them (`POST /api/broadcast` with
+   * `user`). Anonymous requests get a 401.
+   */
+  @Sse('user')
+  @UseGuards(SignedInGuard)
+  @ApiOperation({
+    operationId: 'streamUserEvents',
+    summary: "A signed-in user's stream",
+    description:
+      "Like /sse/broadcast, for a user only: the JWT's `sub` names the stream's user, and events POSTed with `user` set to it arrive here (on every instance), events with `exceptUser` set to it do not. Prefer the `Authorization` header; same-origin pages send the `sse_token` cookie set by POST /api/login; `?access_token=` is for EventSource on another origin (it ends up in access logs of proxies: keep such tokens short-lived).",
+  })
+  @ApiBearerAuth()
+  @ApiCookieAuth(TOKEN_COOKIE)
+  @ApiQuery({
+    name: TOKEN_QUERY,
+    required: false,
+    description:
+      'The JWT, for EventSource on another origin (it cannot set headers)',
+    schema: { type: 'string' },
+  })
+  @ApiQuery({
+    name: 'channel',
+    required: false,
+    description: 'Channels to subscribe to as well',
+    type: String,
+    isArray: true,
+  })
+  @ApiEventStream({
+    events: {
+      connected: ConnectedEventDto,
+      'history-gap': HistoryGapEventDto,
+    },
+    otherEvents: {
+      description: 'The `data` given to POST /api/broadcast',
+      example: { text: 'hello alice' },
+    },
+  })
+  @ApiResponse({
+    status: 401,
+    description: 'No valid JWT naming a user',
+    type: ErrorResponseDto,
+    example: {
+      statusCode: 401,
+      message: SIGN_IN_REQUIRED,
+      error: 'Unauthorized',
+    },
+  })
+  stream(
+    @Query('channel') channel?: string | string[],
+    @LastEventId() lastEventId?: string,
+    @Req() request?: unknown,
+  ): Observable<SseFrame> {
+    return this.broadcast.stream({
+      channels: parseChannels(channel),
+      lastEventId,
+      request,
+    });
+  }
+}
