@@ -21,7 +21,7 @@ import {
   DEFAULT_EVENT_NAME,
   SsePresence,
 } from '../../src/index.js';
-import { ApiPublishErrors } from '../common/api-errors.js';
+import { ApiCountErrors, ApiPublishErrors } from '../common/api-errors.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
 import { BroadcastRequestDto, DATA_REQUIRED } from './broadcast-request.dto.js';
 import {
@@ -103,6 +103,7 @@ export class BroadcastApiController {
       'Counts every instance on the same Redis (every worker with WORKERS > 1), and this one alone under `instance`. Answers 503 while Redis cannot be read.',
   })
   @ApiOkResponse({ type: ClientsResponseDto })
+  @ApiCountErrors()
   async clients(): Promise<ClientsResponseDto> {
     const everywhere = await this.presence.counts();
     return { ...everywhere, instance: this.presence.local };

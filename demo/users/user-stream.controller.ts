@@ -4,7 +4,7 @@ import {
   ApiCookieAuth,
   ApiOperation,
   ApiQuery,
-  ApiResponse,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
@@ -12,11 +12,11 @@ import type { SseFrame } from '../../src/index.js';
 import { BroadcastService, LastEventId } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { TOKEN_COOKIE, TOKEN_QUERY } from '../auth/access-tokens.js';
-import { ErrorResponseDto } from '../common/api-errors.js';
+import { ApiUserStreamErrors } from '../common/api-errors.js';
 import { parseChannels } from '../broadcast/broadcast-stream.controller.js';
 import { HistoryGapEventDto } from '../broadcast/history-gap-event.dto.js';
 import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
-import { SIGN_IN_REQUIRED, SignedInGuard } from './signed-in.guard.js';
+import { SignedInGuard } from './signed-in.guard.js';
 
 @ApiTags('SSE')
 @Controller('sse')
@@ -36,15 +36,11 @@ export class UserStreamController {
     description:
       "Like /sse/broadcast, for a user only: the JWT's `sub` names the stream's user, and events POSTed with `user` set to it arrive here (on every instance), events with `exceptUser` set to it do not. Prefer the `Authorization` header; same-origin pages send the `sse_token` cookie set by POST /api/login; `?access_token=` is for EventSource on another origin (it ends up in access logs of proxies: keep such tokens short-lived).",
   })
-  @ApiBearerAuth()
+  // Listed in this order in the document (decorators apply bottom up):
+  // the header first, the query last.
+  @ApiSecurity(TOKEN_QUERY)
   @ApiCookieAuth(TOKEN_COOKIE)
-  @ApiQuery({
-    name: TOKEN_QUERY,
-    required: false,
-    description:
-      'The JWT, for EventSource on another origin (it cannot set headers)',
-    schema: { type: 'string' },
-  })
+  @ApiBearerAuth()
   @ApiQuery({
     name: 'channel',
     required: false,
@@ -62,16 +58,7 @@ export class UserStreamController {
       example: { text: 'hello alice' },
     },
   })
-  @ApiResponse({
-    status: 401,
-    description: 'No valid JWT naming a user',
-    type: ErrorResponseDto,
-    example: {
-      statusCode: 401,
-      message: SIGN_IN_REQUIRED,
-      error: 'Unauthorized',
-    },
-  })
+  @ApiUserStreamErrors()
   stream(
     @Query('channel') channel?: string | string[],
     @LastEventId() lastEventId?: string,
