@@ -31,14 +31,18 @@ export class LoginController {
     security: [],
     summary: 'Sign in as a name (demo only, DEMO_LOGIN=1)',
     description:
-      "Mints a JWT whose `sub` is the name, answers it and sets it as an HttpOnly, SameSite=Strict cookie, so the page's own EventSource streams belong to that user. No password: never enable it in production.",
+      "Mints a JWT whose `sub` is the name (and that may publish anything), answers it and sets it as an HttpOnly, SameSite=Strict cookie, so the page's own streams belong to that user. No password: never enable it in production.",
   })
   @ApiOkResponse({ type: LoginResponseDto })
   login(
     @Body() body: LoginRequestDto,
     @Res({ passthrough: true }) response: unknown,
   ): LoginResponseDto {
-    const token = this.tokens.sign({ sub: body.name }, TOKEN_SECONDS);
+    // A demo token may also publish, so the page can try what it receives.
+    const token = this.tokens.sign(
+      { sub: body.name, publish: ['*'] },
+      TOKEN_SECONDS,
+    );
     const cookie = [
       `${TOKEN_COOKIE}=${token}`,
       'Path=/',
