@@ -57,6 +57,23 @@ describe('EventHistory', () => {
     }
   });
 
+  it('replays a user event to that user only and an except-user event to everyone else', () => {
+    const history = new EventHistory(10);
+    const addressed = (seq: number, fields: Partial<StoredEvent>) =>
+      ({ ...stored(seq), ...fields }) as StoredEvent;
+    history.append(addressed(1, {}));
+    history.append(addressed(2, { user: 'alice' }));
+    history.append(addressed(3, { exceptUser: 'alice' }));
+    history.append(addressed(4, { user: 'alice', channel: 'news' }));
+    history.append(addressed(5, { exceptClient: 'tab-1' }));
+    const replay = (user?: string, channels: string[] = []) =>
+      ids(history.after('1', { channels, user }, 5).events);
+    assert.deepEqual(replay('alice'), ['2', '5']);
+    assert.deepEqual(replay('alice', ['news']), ['2', '4', '5']);
+    assert.deepEqual(replay('bob', ['news']), ['3', '5']);
+    assert.deepEqual(replay(), ['3', '5']);
+  });
+
   it('finds publisher-chosen ids too', () => {
     const history = new EventHistory(5);
     history.append(stored(1, undefined, 'order-1'));
