@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { UserPresenceChange } from '../../src/index.js';
-import { SsePresence } from '../../src/index.js';
+import { SsePresence, SseTransport } from '../../src/index.js';
 import type { DemoProcess } from '../support/demo-process.js';
 import { startDemoProcess, stopDemoProcess } from '../support/demo-process.js';
 import type { RunningDemo } from '../support/demo-server.js';
@@ -109,6 +109,14 @@ describe('users across two instances on one Redis', () => {
       }
       assert.deepEqual(dataOf(got[4], 'dm'), []);
       assert.deepEqual(dataOf(got[5], 'dm'), []);
+
+      // The transport's own replay (Redis filters, not only the service).
+      const transport = b.app.get(SseTransport);
+      const idsFor = async (user?: string) =>
+        (await transport.replay(start, [], user)).events.map((e) => e.id);
+      assert.ok((await idsFor('alice')).includes(sent.json.id));
+      assert.ok(!(await idsFor('bob')).includes(sent.json.id));
+      assert.ok(!(await idsFor()).includes(sent.json.id));
 
       // Her tab on B drops and reconnects to A with its Last-Event-ID.
       aliceStreams[2].close();
