@@ -13,7 +13,7 @@ import { BroadcastService, LastEventId } from '../../src/index.js';
 import { ApiEventStream } from '../../src/swagger/index.js';
 import { TOKEN_COOKIE, TOKEN_QUERY } from '../auth/access-tokens.js';
 import { ApiUserStreamErrors } from '../common/api-errors.js';
-import { parseChannels } from '../broadcast/broadcast-stream.controller.js';
+import { broadcastStream } from '../broadcast/broadcast-stream.controller.js';
 import { HistoryGapEventDto } from '../broadcast/history-gap-event.dto.js';
 import { ConnectedEventDto } from '../ticks/tick-events.dto.js';
 import { SignedInGuard } from './signed-in.guard.js';
@@ -64,10 +64,6 @@ export class UserStreamController {
     @LastEventId() lastEventId?: string,
     @Req() request?: unknown,
   ): Observable<SseFrame> {
-    return this.broadcast.stream({
-      channels: parseChannels(channel),
-      lastEventId,
-      request,
-    });
+    return broadcastStream(this.broadcast, channel, lastEventId, request);
   }
 }

@@ -74,21 +74,12 @@ redis.call('SET', KEYS[1], seqText)
 local size = tonumber(ARGV[2])
 if size > 0 then
   local command = { 'XADD', KEYS[2], 'MAXLEN', '~', size, seqText .. '-0', 'm', message }
-  if ARGV[6] ~= '' then
-    command[#command + 1] = 'c'
-    command[#command + 1] = ARGV[6]
-  end
-  if ARGV[3] ~= '' then
-    command[#command + 1] = 'i'
-    command[#command + 1] = ARGV[3]
-  end
-  if ARGV[7] ~= '' then
-    command[#command + 1] = 'u'
-    command[#command + 1] = ARGV[7]
-  end
-  if ARGV[8] ~= '' then
-    command[#command + 1] = 'x'
-    command[#command + 1] = ARGV[8]
+  local fields = { { 'c', ARGV[6] }, { 'i', ARGV[3] }, { 'u', ARGV[7] }, { 'x', ARGV[8] } }
+  for _, pair in ipairs(fields) do
+    if pair[2] ~= '' then
+      command[#command + 1] = pair[1]
+      command[#command + 1] = pair[2]
+    end
   end
   redis.call(unpack(command))
 end
