@@ -40,10 +40,15 @@ export interface DemoConfig {
    */
   workers?: number;
   /**
-   * Set by the cluster's primary for its workers (`DEMO_CLUSTER_ID`): they
-   * count their clients together under this id in Redis.
+   * How long a dead instance's streams still count in `GET /api/clients`
+   * (`REDIS_PRESENCE_TTL_MS`, the Redis transport's `presenceTtlMs`).
    */
-  clusterId?: string;
+  presenceTtlMs?: number;
+  /**
+   * `POST /api/login` mints a token for a name (`DEMO_LOGIN=1`, needs
+   * `JWT_SECRET`): for trying user-addressed events, never for production.
+   */
+  demoLogin?: boolean;
   /**
    * Origins whose pages may connect and publish (`CORS_ORIGINS`, comma
    * separated); CORS stays off when unset.
@@ -94,7 +99,7 @@ function workerCount(value: string | undefined, redisUrl?: string): number {
   return workers;
 }
 
-/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*`, `HTTPS_*`, `WORKERS` and `CORS_ORIGINS`. */
+/** Reads `PORT`, `HOST`, `HTTP_ADAPTER`, `SSE_*`, `BROADCAST_TOKEN`, `JWT_SECRET`, `DEMO_LOGIN`, `PUBLISH_RATE_LIMIT`, `BODY_LIMIT`, `REDIS_*`, `HTTPS_*`, `WORKERS` and `CORS_ORIGINS`. */
 export function demoConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): DemoConfig {
@@ -124,9 +129,25 @@ export function demoConfigFromEnv(
     redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
     https: httpsFiles(env.HTTPS_CERT, env.HTTPS_KEY),
     workers: workerCount(env.WORKERS, redisUrl),
-    clusterId: env.DEMO_CLUSTER_ID || undefined,
+    presenceTtlMs: optionalNumber(
+      'REDIS_PRESENCE_TTL_MS',
+      env.REDIS_PRESENCE_TTL_MS,
+    ),
+    demoLogin: demoLogin(env.DEMO_LOGIN, env.JWT_SECRET),
     corsOrigins: commaList(env.CORS_ORIGINS),
   };
+}
+
+function demoLogin(value: string | undefined, secret: string | undefined) {
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value !== '1')
+    throw new Error(`DEMO_LOGIN must be 1 or 0, got "${value}"`);
+  if (!secret) {
+    throw new Error(
+      'DEMO_LOGIN=1 needs JWT_SECRET: the tokens it mints are signed with it',
+    );
+  }
+  return true;
 }
 
 function httpsFiles(

@@ -1,23 +1,21 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import {
-  BroadcastService,
-  InMemoryTransport,
-  SseModule,
-} from '../src/index.js';
+import { InMemoryTransport, SseModule } from '../src/index.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { privateChannelsAuthorizer } from './auth/private-channels.authorizer.js';
 import { BroadcastApiController } from './broadcast/broadcast-api.controller.js';
 import { BroadcastStreamController } from './broadcast/broadcast-stream.controller.js';
 import { BROADCAST_TOKEN } from './broadcast/bearer-token.guard.js';
-import { ClientCount, LocalClientCount } from './broadcast/client-count.js';
-import { ClusterClientCount } from './cluster/cluster-client-count.js';
+import { tokenIdentity } from './auth/token-identity.js';
+import { LoginController } from './users/login.controller.js';
+import { UserStreamController } from './users/user-stream.controller.js';
 import { publishRateLimit } from './broadcast/publish-rate-limit.js';
 import type { DemoConfig } from './demo-config.js';
 import { createRedisTransport } from './redis-transport.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { SseMetrics } from './metrics/sse-metrics.js';
 import { TicksController } from './ticks/ticks.controller.js';
+import { SECURE_COOKIES } from './users/login.controller.js';
 
 @Module({})
 export class DemoModule {
@@ -33,6 +31,8 @@ export class DemoModule {
             maxClients: config.maxClients,
             maxClientsPerAddress: config.maxClientsPerAddress,
             authorize: privateChannelsAuthorizer(accessTokens),
+            // With JWT_SECRET, a stream with a token belongs to its `sub`.
+            identify: tokenIdentity(accessTokens),
             transport: config.redisUrl
               ? await createRedisTransport(config)
               : new InMemoryTransport({ historySize: config.historySize }),
@@ -43,22 +43,16 @@ export class DemoModule {
       controllers: [
         TicksController,
         BroadcastStreamController,
+        UserStreamController,
         BroadcastApiController,
         MetricsController,
+        ...(config.demoLogin ? [LoginController] : []),
       ],
       providers: [
         { provide: BROADCAST_TOKEN, useValue: config.broadcastToken },
         { provide: AccessTokens, useValue: accessTokens },
+        { provide: SECURE_COOKIES, useValue: config.https !== undefined },
         SseMetrics,
-        {
-          provide: ClientCount,
-          inject: [BroadcastService],
-          // The workers of one cluster count together; anything else alone.
-          useFactory: (broadcast: BroadcastService) =>
-            config.clusterId && config.redisUrl
-              ? ClusterClientCount.connect(broadcast, config)
-              : new LocalClientCount(broadcast),
-        },
       ],
     };
   }

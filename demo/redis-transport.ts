@@ -13,5 +13,6 @@ export async function createRedisTransport(
     url: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
     historySize: config.historySize,
+    presenceTtlMs: config.presenceTtlMs,
   });
 }

@@ -10,6 +10,16 @@ export type {
   StreamOptions,
 } from './broadcast/broadcast-stream.types.js';
 export type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+export type { SseIdentifier } from './broadcast/stream-identity.js';
+export { SsePresence } from './presence/sse-presence.js';
+export { PresenceTracker } from './presence/presence-tracker.js';
+export { LocalPresenceTracker } from './presence/local-presence-tracker.js';
+export type {
+  LocalPresence,
+  PresenceCounts,
+  PresenceSnapshot,
+  UserPresenceChange,
+} from './presence/presence.types.js';
 export { CHANNEL_NAME_PATTERN } from './broadcast/channel-name.js';
 export {
   SseRoute,
@@ -21,6 +31,8 @@ export type { SseStreamStats } from './streaming/sse-streams.js';
 export { SseFrame } from './framing/sse-frame.js';
 export type { SseMessage } from './framing/sse-message.js';
 export { SseTransport } from './transports/sse.transport.js';
+export { isAddressedTo } from './transports/event-audience.js';
+export type { StreamAudience } from './transports/event-audience.js';
 export type {
   HistoryGapReason,
   OutgoingEvent,

@@ -7,6 +7,7 @@ import {
 } from './sse.constants.js';
 import type { SseModuleOptions } from './sse-module-options.js';
 import type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+import type { SseIdentifier } from './broadcast/stream-identity.js';
 import { ErrorMessages } from './errors/error-messages.js';
 
 /**
@@ -24,6 +25,20 @@ export abstract class ResolvedSseOptions {
   abstract readonly shutdownRetrySpreadMs: number;
   abstract readonly adoptNestSse: boolean | 'always';
   abstract readonly authorize?: SseAuthorizer;
+  abstract readonly identify?: SseIdentifier;
+}
+
+/** A function option as given, or undefined; a TypeError naming it for anything else. */
+function optionalFunction<T>(
+  name: string,
+  value: T | undefined,
+): T | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(
+      `SseModule option ${name} must be a function, got ${typeof value}`,
+    );
+  }
+  return value;
 }
 
 /** Merges user options over the defaults and checks them. */
@@ -63,12 +78,12 @@ export function resolveSseOptions(
       `SseModule option adoptNestSse must be true, false or 'always', got ${String(adoptNestSse)}`,
     );
   }
-  const { authorize } = options;
-  if (authorize === undefined) return { ...resolved, adoptNestSse };
-  if (typeof authorize !== 'function') {
-    throw new TypeError(
-      `SseModule option authorize must be a function, got ${typeof authorize}`,
-    );
-  }
-  return { ...resolved, adoptNestSse, authorize };
+  const authorize = optionalFunction('authorize', options.authorize);
+  const identify = optionalFunction('identify', options.identify);
+  return {
+    ...resolved,
+    adoptNestSse,
+    ...(authorize && { authorize }),
+    ...(identify && { identify }),
+  };
 }

@@ -1,4 +1,5 @@
 import type { SseAuthorizer } from './broadcast/stream-authorizer.js';
+import type { SseIdentifier } from './broadcast/stream-identity.js';
 import type { SseTransport } from './transports/sse.transport.js';
 
 /** Options of `SseModule.forRoot()` / `forRootAsync()`. Every one is optional. */
@@ -52,6 +53,18 @@ export interface SseModuleOptions {
    * @default none: every stream is allowed
    */
   authorize?: SseAuthorizer;
+  /**
+   * Says whose a broadcast stream is, from its request, before any byte is
+   * sent (where `authorize` runs): a user id (the channel-name rule: 1 to 64
+   * letters, digits or `-_.:`), or `undefined`/`null` for an anonymous
+   * stream. `publish({ user })` reaches that user's streams on every
+   * instance, `publish({ exceptUser })` everyone else, and `SsePresence`
+   * counts users. A thrown `HttpException` answers its status; an id that
+   * breaks the rule answers 400; a value that is not a string is a bug (500).
+   * Needs `BroadcastService.stream({ request })`.
+   * @default none: every stream is anonymous
+   */
+  identify?: SseIdentifier;
   /**
    * At shutdown every stream gets a last frame with `retry:` set to
    * `retryMs` plus a random share of this many ms, so the clients of a

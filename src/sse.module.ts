@@ -10,6 +10,7 @@ import {
   DiscoveryService,
 } from '@nestjs/core';
 import { BroadcastService } from './broadcast/broadcast.service.js';
+import { SsePresence } from './presence/sse-presence.js';
 import {
   ResolvedSseOptions,
   resolveSseOptions,
@@ -28,7 +29,7 @@ import { InMemoryTransport } from './transports/in-memory.transport.js';
 import { SseTransport } from './transports/sse.transport.js';
 
 /**
- * Server-Sent Events for the app: provides `BroadcastService`, `SseStreams`
+ * Server-Sent Events for the app: provides `BroadcastService`, `SsePresence`, `SseStreams`
  * and what `@SseRoute()` handlers need, and serves the app's Nest `@Sse()`
  * routes as `@SseRoute()` ones (option `adoptNestSse`). Global unless
  * `isGlobal: false`.
@@ -48,12 +49,14 @@ import { SseTransport } from './transports/sse.transport.js';
       inject: [SSE_MODULE_OPTIONS],
     },
     BroadcastService,
+    SsePresence,
     StreamRegistry,
     { provide: SseStreams, useExisting: StreamRegistry },
     SseRouteInterceptor,
   ],
   exports: [
     BroadcastService,
+    SsePresence,
     SseTransport,
     ResolvedSseOptions,
     StreamRegistry,

@@ -4,7 +4,8 @@
 // and whose `POST /api/broadcast` calls BroadcastService.publish().
 // HTTP_ADAPTER=fastify runs it on Fastify instead of Express; HTTPS_CERT and
 // HTTPS_KEY serve HTTPS (with HTTP/2 on Fastify), SSE_KEEPALIVE_SECONDS=0
-// turns keep-alive comments off.
+// turns keep-alive comments off, JWT_SECRET makes a stream opened with a JWT
+// its `sub`'s (publishing then needs a token: bench/user-publish.mjs).
 import { createDemoApp } from '../../dist/demo/demo.app.js';
 import { announceReady } from './ready.mjs';
 
@@ -16,6 +17,7 @@ const app = await createDemoApp({
   https: process.env.HTTPS_CERT
     ? { certPath: process.env.HTTPS_CERT, keyPath: process.env.HTTPS_KEY }
     : undefined,
+  jwtSecret: process.env.JWT_SECRET || undefined,
   keepAliveSeconds:
     process.env.SSE_KEEPALIVE_SECONDS === undefined
       ? undefined

@@ -16,10 +16,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { BroadcastService, DEFAULT_EVENT_NAME } from '../../src/index.js';
-import { ApiPublishErrors } from '../common/api-errors.js';
+import {
+  BroadcastService,
+  DEFAULT_EVENT_NAME,
+  SsePresence,
+} from '../../src/index.js';
+import { ApiCountErrors, ApiPublishErrors } from '../common/api-errors.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
-import { ClientCount } from './client-count.js';
 import { BroadcastRequestDto, DATA_REQUIRED } from './broadcast-request.dto.js';
 import {
   BroadcastResponseDto,
@@ -34,7 +37,7 @@ import { PublishedData } from './published-data.decorator.js';
 export class BroadcastApiController {
   constructor(
     private readonly broadcast: BroadcastService,
-    private readonly clientCount: ClientCount,
+    private readonly presence: SsePresence,
   ) {}
 
   @Post('broadcast')
@@ -48,9 +51,9 @@ export class BroadcastApiController {
   )
   @ApiOperation({
     operationId: 'publishBroadcast',
-    summary: 'Send an event to every client or a channel',
+    summary: 'Send an event to every client, a channel, or a user',
     description:
-      'Publishes one event on the broadcast stream (to every client, or to the subscribers of `channel`) and answers once it is fanned out. Needs a bearer token only when the server has BROADCAST_TOKEN or JWT_SECRET set.',
+      "Publishes one event on the broadcast stream (to every client, to the subscribers of `channel`, to one `user`'s streams on every instance, or to everyone but `exceptUser`) and answers once it is fanned out. Needs a bearer token only when the server has BROADCAST_TOKEN or JWT_SECRET set.",
   })
   @ApiBearerAuth()
   // Either the bearer token or nothing: it is required only with BROADCAST_TOKEN or JWT_SECRET.
@@ -69,17 +72,25 @@ export class BroadcastApiController {
       throw new BadRequestException([DATA_REQUIRED]);
     }
     const event = body.event ?? DEFAULT_EVENT_NAME;
+    const { channel, user, exceptUser, exceptClient } = body;
     const id = await this.broadcast.publish({
       event,
       data,
-      channel: body.channel,
+      channel,
+      user,
+      exceptUser,
+      exceptClient,
     });
     return {
       ok: true,
       id,
       event,
-      channel: body.channel ?? null,
-      connected: this.broadcast.connectedClients.total,
+      channel: channel ?? null,
+      user: user ?? null,
+      connected:
+        user === undefined
+          ? this.broadcast.connectedClients.total
+          : await this.presence.streamsOf(user),
     };
   }
 
@@ -87,12 +98,14 @@ export class BroadcastApiController {
   @ApiOperation({
     operationId: 'getClients',
     security: [],
-    summary: 'Open broadcast streams, in all and per channel',
+    summary: 'Open broadcast streams, in all, per channel and in users',
     description:
-      'Counts this instance, or every worker of the cluster when the demo runs with WORKERS > 1.',
+      'Counts every instance on the same Redis (every worker with WORKERS > 1), and this one alone under `instance`. Answers 503 while Redis cannot be read.',
   })
   @ApiOkResponse({ type: ClientsResponseDto })
-  clients(): Promise<ClientsResponseDto> {
-    return this.clientCount.read();
+  @ApiCountErrors()
+  async clients(): Promise<ClientsResponseDto> {
+    const everywhere = await this.presence.counts();
+    return { ...everywhere, instance: this.presence.local };
   }
 }

@@ -45,4 +45,43 @@ export class BroadcastRequestDto {
     message: 'channel must be 1-64 letters, digits or -_.: characters',
   })
   channel?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Only this user's streams receive it, on every instance (with `channel`, those subscribed to it). A stream's user is the `sub` of the JWT it was opened with. A user with no open stream is not an error: `connected` is 0. Not with `exceptUser`.",
+    pattern: CHANNEL_NAME_PATTERN.source,
+    example: 'alice',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CHANNEL_NAME_PATTERN, {
+    message: 'user must be 1-64 letters, digits or -_.: characters',
+  })
+  user?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Everyone in scope (everyone, or `channel`) except this user's streams",
+    pattern: CHANNEL_NAME_PATTERN.source,
+    example: 'alice',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CHANNEL_NAME_PATTERN, {
+    message: 'exceptUser must be 1-64 letters, digits or -_.: characters',
+  })
+  exceptUser?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Every stream in scope except this one: the `clientId` of its `connected` event (the tab that caused the event)',
+    pattern: CHANNEL_NAME_PATTERN.source,
+    example: '3f1c2a9e-8d4b-4c1e-9a57-2b6f0d9e4c11',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CHANNEL_NAME_PATTERN, {
+    message: 'exceptClient must be 1-64 letters, digits or -_.: characters',
+  })
+  exceptClient?: string;
 }

@@ -16,16 +16,20 @@ export class BroadcastResponseDto {
   @ApiProperty({ nullable: true, type: String, example: null })
   channel: string | null;
 
-  @ApiProperty({ description: 'Streams open on this instance', example: 3 })
+  @ApiProperty({ nullable: true, type: String, example: null })
+  user: string | null;
+
+  @ApiProperty({
+    description:
+      "Streams open on this instance; for a `user` event, that user's open streams on every instance (0: nobody received it)",
+    example: 3,
+  })
   connected: number;
 }
 
-export class ClientsResponseDto {
-  @ApiProperty({
-    description:
-      'Open broadcast streams on this instance (on every worker of a cluster)',
-    example: 3,
-  })
+/** Open broadcast streams, in all, per channel and in distinct users. */
+export class PresenceCountsDto {
+  @ApiProperty({ description: 'Open broadcast streams', example: 3 })
   connected: number;
 
   @ApiProperty({
@@ -35,4 +39,19 @@ export class ClientsResponseDto {
     example: { news: 2 },
   })
   channels: Record<string, number>;
+
+  @ApiProperty({
+    description: 'Distinct signed-in users with an open stream',
+    example: 1,
+  })
+  users: number;
+}
+
+export class ClientsResponseDto extends PresenceCountsDto {
+  @ApiProperty({
+    description:
+      'This instance alone (the top-level figures count every instance on the same Redis)',
+    type: PresenceCountsDto,
+  })
+  instance: PresenceCountsDto;
 }

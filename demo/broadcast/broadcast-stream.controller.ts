@@ -70,10 +70,21 @@ export class BroadcastStreamController {
     // For the `authorize` option (private channels need a token).
     @Req() request?: unknown,
   ): Observable<SseFrame> {
-    return this.broadcast.stream({
-      channels: parseChannels(channel),
-      lastEventId,
-      request,
-    });
+    return broadcastStream(this.broadcast, channel, lastEventId, request);
   }
+}
+
+/** The broadcast stream of one request: its channels, its replay, its user. */
+export function broadcastStream(
+  broadcast: BroadcastService,
+  channel: string | string[] | undefined,
+  lastEventId: string | undefined,
+  request: unknown,
+): Observable<SseFrame> {
+  return broadcast.stream({
+    channels: parseChannels(channel),
+    lastEventId,
+    // For the `authorize` and `identify` options.
+    request,
+  });
 }

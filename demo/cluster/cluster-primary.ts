@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import { hostname } from 'node:os';
 import type { DemoConfig } from '../demo-config.js';
 import { SHUTDOWN_MESSAGE } from './cluster-worker.js';
 
@@ -17,8 +16,6 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export function runClusterPrimary(config: DemoConfig): void {
   const logger = new Logger('Cluster');
   const workers = config.workers ?? 1;
-  // Workers count their clients together under this id (ClusterClientCount).
-  const env = { DEMO_CLUSTER_ID: `${hostname()}:${process.pid}` };
   const listening = new Set<number>();
   let stopping = false;
 
@@ -62,9 +59,9 @@ export function runClusterPrimary(config: DemoConfig): void {
     }
     listening.delete(worker.id);
     logger.warn(`Worker ${worker.id} ended (${signal ?? code}); replacing it`);
-    cluster.fork(env);
+    cluster.fork();
   });
   process.on('SIGTERM', () => stop(0));
   process.on('SIGINT', () => stop(0));
-  for (let n = 0; n < workers; n++) cluster.fork(env);
+  for (let n = 0; n < workers; n++) cluster.fork();
 }

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { SIGN_IN_REQUIRED } from '../users/signed-in.guard.js';
 
 /** The JSON body of every error answer (Nest's `HttpException` shape). */
 export class ErrorResponseDto {
@@ -131,6 +132,45 @@ export const ApiStreamErrors = () =>
         ),
       ),
       RETRY_AFTER,
+    ),
+  );
+
+/** 400 and 401 of `GET /sse/user`. */
+export const ApiUserStreamErrors = () =>
+  applyDecorators(
+    errorResponse(
+      400,
+      'A channel name that cannot be used, or a token whose `sub` is not a valid user id (1-64 letters, digits or -_.:)',
+      {
+        ...one(
+          'invalid sub',
+          error(
+            400,
+            'Bad Request',
+            'Invalid SSE user: the identify option returned an id that is not 1 to 64 ASCII letters, digits or -_.: characters',
+          ),
+        ),
+      },
+    ),
+    errorResponse(
+      401,
+      'No valid JWT naming a user (`sub`)',
+      one('not signed in', error(401, 'Unauthorized', SIGN_IN_REQUIRED)),
+    ),
+  );
+
+/** 503 of `GET /api/clients`: the shared counts cannot be read. */
+export const ApiCountErrors = () =>
+  errorResponse(
+    503,
+    'Redis cannot be read (the counts of the other instances are there)',
+    one(
+      'Redis away',
+      error(
+        503,
+        'Service Unavailable',
+        'The event transport is unavailable: Redis: Connection is closed.',
+      ),
     ),
   );
 

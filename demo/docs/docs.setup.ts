@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promoteItemSchemas } from '../../src/swagger/index.js';
+import { TOKEN_COOKIE, TOKEN_QUERY } from '../auth/access-tokens.js';
 
 /** Where the documents are served (the 3.0 one is what the UIs show first). */
 export const DOCUMENT_URLS = {
@@ -65,12 +66,33 @@ function documentConfig(openapi: '3.0.0' | '3.2.0') {
       'Event streams (text/event-stream); open them with EventSource',
     )
     .addTag('Broadcast', 'Publish to the broadcast stream, count its clients')
+    .addTag('Users', 'Sign in to try user-addressed events (DEMO_LOGIN=1)')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
       description:
-        'The BROADCAST_TOKEN, or a JWT (HS256, JWT_SECRET) whose `publish` and `subscribe` claims list channels (`*`: all). Publishing needs one when either is set; `private:` channels need a JWT to subscribe.',
+        'The BROADCAST_TOKEN, or a JWT (HS256, JWT_SECRET) whose `publish` and `subscribe` claims list channels (`*`: all). Publishing needs one when either is set; `private:` channels need a JWT to subscribe. A stream opened with a JWT belongs to its `sub` (the user `POST /api/broadcast` addresses).',
     })
+    .addCookieAuth(
+      TOKEN_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'The JWT as POST /api/login (DEMO_LOGIN=1) sets it: HttpOnly, SameSite=Strict; same-origin pages send it with their streams by themselves',
+      },
+      TOKEN_COOKIE,
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'query',
+        name: TOKEN_QUERY,
+        description:
+          'The JWT in the URL, for EventSource on another origin (it cannot set headers); URLs reach access logs, so prefer the header or the cookie',
+      },
+      TOKEN_QUERY,
+    )
     .build();
 }
 

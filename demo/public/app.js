@@ -3,6 +3,7 @@
 // every tab of the page (`?shared=0`: a connection of this tab's own).
 import { SharedEventSource } from '/client/index.js';
 import { logEntry, setState } from './log.js';
+import { startUserPanel } from './user.js';
 
 const $ = (id) => document.getElementById(id);
 const LAST_ID_KEY = 'sse-demo:broadcast-last-event-id';
@@ -119,12 +120,14 @@ async function refreshClients() {
   try {
     const response = await fetch('/api/clients', { cache: 'no-store' });
     if (!response.ok) throw new Error(response.statusText);
-    const { connected, channels: perChannel } = await response.json();
+    const { connected, users, channels: perChannel } = await response.json();
     count.textContent = String(connected);
+    $('user-count').textContent = String(users);
     const named = Object.entries(perChannel).map(([c, n]) => `${c}: ${n}`);
     count.title = named.join(', ') || 'no channel subscribers';
   } catch {
     count.textContent = '?';
+    $('user-count').textContent = '?';
   } finally {
     clientsTimer = setTimeout(refreshClients, CLIENTS_POLL_MS);
   }
@@ -151,8 +154,12 @@ async function sendBroadcast(submit) {
   const body = { data: readData($('bc-data').value) };
   const event = $('bc-event').value.trim();
   const channel = $('bc-channel').value.trim();
+  const user = $('bc-user').value.trim();
+  const exceptUser = $('bc-except-user').value.trim();
   if (event) body.event = event;
   if (channel) body.channel = channel;
+  if (user) body.user = user;
+  if (exceptUser) body.exceptUser = exceptUser;
   const headers = { 'content-type': 'application/json' };
   const token = $('bc-token').value.trim();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -168,7 +175,11 @@ async function sendBroadcast(submit) {
       showResult(`${response.status}: ${errorText(answer, response)}`, false);
       return;
     }
-    const to = answer.channel ? `channel ${answer.channel}` : 'everyone';
+    const to = answer.user
+      ? `user ${answer.user}`
+      : answer.channel
+        ? `channel ${answer.channel}`
+        : 'everyone';
     showResult(
       `Sent ${answer.event} #${answer.id} to ${to} (${answer.connected} connected)`,
       true,
@@ -281,3 +292,7 @@ $('broadcast-channels').textContent = channels.length
   : 'all broadcasts';
 openBroadcast();
 refreshClients();
+startUserPanel({
+  errorText,
+  onToken: (token) => ($('bc-token').value = token),
+});

@@ -12,6 +12,8 @@ export class BroadcastClient {
   constructor(
     readonly id: string,
     readonly channels: readonly string[],
+    /** Whose stream it is (the `identify` option); undefined when anonymous. */
+    readonly user: string | undefined,
     private readonly subscriber: Subscriber<SseFrame>,
     /**
      * The id the client holds as its last event id: the one it reconnected

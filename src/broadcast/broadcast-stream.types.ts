@@ -5,8 +5,8 @@ export interface StreamOptions {
   /** The client's `Last-Event-ID`: what came after it is replayed first. */
   lastEventId?: string;
   /**
-   * The framework's request, handed to the `authorize` option (required when
-   * that option is set).
+   * The framework's request, handed to the `authorize` and `identify`
+   * options (required when either is set).
    */
   request?: unknown;
 }
@@ -22,4 +22,6 @@ export interface ClientChange {
   type: 'connect' | 'disconnect';
   clientId: string;
   channels: readonly string[];
+  /** Whose stream it is (the `identify` option); undefined when anonymous. */
+  user?: string;
 }

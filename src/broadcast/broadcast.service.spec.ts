@@ -33,13 +33,13 @@ class ControlledTransport extends InMemoryTransport {
     return super.publish(event);
   }
 
-  override replay(id: string, channels: readonly string[]) {
+  override replay(id: string, channels: readonly string[], user?: string) {
     if (this.failReplay) return Promise.reject(new Error('history offline'));
-    if (this.snapshot === 'immediate') return super.replay(id, channels);
+    if (this.snapshot === 'immediate') return super.replay(id, channels, user);
     const early =
-      this.snapshot === 'early' ? super.replay(id, channels) : undefined;
+      this.snapshot === 'early' ? super.replay(id, channels, user) : undefined;
     return new Promise<ReplayResult>((resolve) =>
-      this.held.push(() => resolve(early ?? super.replay(id, channels))),
+      this.held.push(() => resolve(early ?? super.replay(id, channels, user))),
     );
   }
 
@@ -527,5 +527,186 @@ describe('BroadcastService', () => {
       await tick();
       assert.deepEqual(service.connectedClients, { total: 0, channels: {} });
     });
+  });
+});
+
+describe('BroadcastService: users (identify, user / exceptUser / exceptClient)', () => {
+  /** `identify` reads the user from a fake request's `user` property. */
+  const withUsers = (transport = new ControlledTransport()) =>
+    setup(
+      { identify: (request) => (request as { user?: string }).user },
+      transport,
+    );
+  const as = (service: BroadcastService, user?: string, channels?: string[]) =>
+    connect(service, { request: { user }, channels });
+
+  it('remembers whose each stream is: clientChanges$, counts per user', () => {
+    const { service } = withUsers();
+    const changes: ClientChange[] = [];
+    service.clientChanges$.subscribe((c) => changes.push(c));
+    const alice = as(service, 'alice');
+    as(service, 'alice', ['news']);
+    as(service);
+    assert.deepEqual(changes[0], {
+      type: 'connect',
+      clientId: alice.clientId(),
+      channels: [],
+      user: 'alice',
+    });
+    assert.equal(changes[2].user, undefined);
+    assert.deepEqual(service.presenceSnapshot(), {
+      connected: 3,
+      channels: { news: 1 },
+      users: { alice: 2 },
+    });
+    assert.equal(service.localStreamsOf('alice'), 2);
+    alice.close();
+    assert.equal(service.localStreamsOf('alice'), 1);
+  });
+
+  it('delivers a user event to that user’s streams only, never to an anonymous one', async () => {
+    const { service } = withUsers();
+    const alice = [as(service, 'alice'), as(service, 'alice', ['news'])];
+    const bob = as(service, 'bob');
+    const anonymous = as(service);
+    await service.publish({ event: 'dm', data: 'a', user: 'alice' });
+    await service.publish({
+      event: 'dm',
+      data: 'a-news',
+      user: 'alice',
+      channel: 'news',
+    });
+    assert.deepEqual(
+      alice.map((c) => c.received().map((e) => e.data)),
+      [['a'], ['a', 'a-news']],
+    );
+    assert.deepEqual(bob.received(), []);
+    assert.deepEqual(anonymous.received(), []);
+  });
+
+  it('costs the user’s streams, not every stream: delivered grows by their count', async () => {
+    const { service } = withUsers();
+    for (let i = 0; i < 500; i++) as(service, `user-${i}`);
+    as(service, 'alice');
+    as(service, 'alice');
+    const before = service.stats.delivered;
+    await service.publish({ event: 'dm', data: 'x', user: 'alice' });
+    assert.equal(service.stats.delivered - before, 2);
+    await service.publish({ event: 'dm', data: 'x', user: 'nobody' });
+    assert.equal(service.stats.delivered - before, 2);
+  });
+
+  it('leaves out a user’s streams (exceptUser) or one stream (exceptClient)', async () => {
+    const { service } = withUsers();
+    const alice = as(service, 'alice');
+    const bob = as(service, 'bob', ['news']);
+    const anonymous = as(service, undefined, ['news']);
+    await service.publish({
+      event: 'e',
+      data: 'not alice',
+      exceptUser: 'alice',
+    });
+    await service.publish({
+      event: 'e',
+      data: 'news but bob',
+      channel: 'news',
+      exceptUser: 'bob',
+    });
+    await service.publish({
+      event: 'e',
+      data: 'not this tab',
+      exceptClient: bob.clientId(),
+    });
+    assert.deepEqual(
+      [alice, bob, anonymous].map((c) => c.received().map((e) => e.data)),
+      [
+        ['not this tab'],
+        ['not alice'],
+        ['not alice', 'news but bob', 'not this tab'],
+      ],
+    );
+  });
+
+  it('refuses addressing fields that break the channel-name rule, and user with exceptUser, sending nothing', async () => {
+    const { service, transport } = withUsers();
+    for (const [message, field] of [
+      [{ user: 'a b' }, 'user'],
+      [{ exceptUser: '' }, 'exceptUser'],
+      [{ exceptClient: 'x'.repeat(65) }, 'exceptClient'],
+      [{ user: 42 as unknown as string }, 'user'],
+      [{ user: 'a', exceptUser: 'b' }, 'exceptUser'],
+    ] as const) {
+      await assert.rejects(
+        service.publish({ data: 1, ...message }),
+        (err: unknown) =>
+          err instanceof InvalidSseFieldException && err.field === field,
+      );
+    }
+    assert.equal(transport.published.length, 0);
+  });
+
+  it('replays a user’s events to that user only, even from a transport that ignores the user', async () => {
+    /** Replays every event after the id, whoever it was for. */
+    class UserBlindTransport extends ControlledTransport {
+      private readonly kept: StoredEvent[] = [];
+      constructor() {
+        super();
+        this.events$.subscribe((e) => this.kept.push(e));
+      }
+      override replay(id: string): Promise<ReplayResult> {
+        const at = this.kept.findIndex((e) => e.id === id);
+        return Promise.resolve({ events: this.kept.slice(at + 1) });
+      }
+    }
+    for (const transport of [
+      new ControlledTransport(),
+      new UserBlindTransport(),
+    ]) {
+      const { service } = withUsers(transport);
+      const start = transport.head();
+      await service.publish({ event: 'e', data: 'to alice', user: 'alice' });
+      await service.publish({
+        event: 'e',
+        data: 'not alice',
+        exceptUser: 'alice',
+      });
+      await service.publish({ event: 'e', data: 'all' });
+      const replayed = async (user?: string) => {
+        const client = connect(service, {
+          request: { user },
+          lastEventId: start,
+        });
+        await tick();
+        return client.received().map((e) => e.data);
+      };
+      assert.deepEqual(await replayed('alice'), ['to alice', 'all']);
+      assert.deepEqual(await replayed('bob'), ['not alice', 'all']);
+      assert.deepEqual(await replayed(), ['not alice', 'all']);
+    }
+  });
+
+  it('holds the stream until an asynchronous identify settles, then knows the user', async () => {
+    let answer!: (user: string) => void;
+    const { service } = setup({
+      identify: () => new Promise<string>((resolve) => (answer = resolve)),
+    });
+    const client = connect(service, { request: {} });
+    assert.equal(client.frames.length, 0);
+    answer('carol');
+    await tick();
+    assert.equal(client.events()[0].event, 'connected');
+    assert.equal(service.localStreamsOf('carol'), 1);
+  });
+
+  it('errors the stream before any frame when identify answers an invalid id', async () => {
+    const { service } = setup({ identify: () => Promise.resolve('a b') });
+    const client = connect(service, { request: {} });
+    await tick();
+    assert.equal(client.frames.length, 0);
+    assert.ok(client.state.error instanceof InvalidSseFieldException);
+    assert.throws(
+      () => connect(setup({ identify: () => 'a\nb' }).service, { request: {} }),
+      /Invalid SSE user/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import type {
 } from '@nestjs/common';
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { Observable, Subject, concat, from, ignoreElements } from 'rxjs';
+import { Observable, Subject, concat, defer, from, ignoreElements } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';
@@ -32,8 +32,13 @@ import type {
   ConnectedClients,
   StreamOptions,
 } from './broadcast-stream.types.js';
-import { checkChannelName } from './channel-name.js';
+import { checkAddress, checkChannelName } from './channel-name.js';
+import { ClientIndex } from './client-index.js';
 import { authorizeStream } from './stream-authorizer.js';
+import { identifyStream } from './stream-identity.js';
+import type { LocalPresence } from '../presence/presence.types.js';
+import type { PresenceSnapshot } from '../presence/presence.types.js';
+import { isAddressedTo } from '../transports/event-audience.js';
 
 /** A publisher's id: a valid field, and no longer than `MAX_EVENT_ID_LENGTH`. */
 function checkEventId(id: string): string {
@@ -47,21 +52,35 @@ function checkEventId(id: string): string {
   return id;
 }
 
+/** An optional addressing field of `publish()`, checked when present. */
+const optionalAddress = (
+  field: 'channel' | 'user' | 'exceptUser' | 'exceptClient',
+  value: string | undefined,
+) => (value === undefined ? undefined : checkAddress(field, value));
+
+/** What `clientChanges$` reports of a client (a user only when it has one). */
+const changeOf = (
+  type: ClientChange['type'],
+  { id, channels, user }: BroadcastClient,
+): ClientChange =>
+  user === undefined
+    ? { type, clientId: id, channels }
+    : { type, clientId: id, channels, user };
+
 /** A client's id as the library echoes it: at most `MAX_EVENT_ID_LENGTH` characters. */
 const shorten = (id: string) =>
   id.length > MAX_EVENT_ID_LENGTH ? `${id.slice(0, MAX_EVENT_ID_LENGTH)}…` : id;
 
 /**
- * Publishes events to every connected client (or a channel's subscribers),
- * and hands controllers the stream each client reads.
+ * Publishes events to every connected client (or a channel's subscribers,
+ * or one user's streams), and hands controllers the stream each client reads.
  */
 @Injectable()
 export class BroadcastService
-  implements OnModuleDestroy, BeforeApplicationShutdown
+  implements OnModuleDestroy, BeforeApplicationShutdown, LocalPresence
 {
   private readonly logger = new Logger(BroadcastService.name);
-  private readonly clients = new Set<BroadcastClient>();
-  private readonly byChannel = new Map<string, Set<BroadcastClient>>();
+  private readonly clients = new ClientIndex();
   private readonly changes = new Subject<ClientChange>();
   private readonly subscription: Subscription;
   /**
@@ -81,7 +100,7 @@ export class BroadcastService
     private readonly options: ResolvedSseOptions,
   ) {
     this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
-      for (const client of this.clients) client.send(frame);
+      for (const client of this.clients.all) client.send(frame);
     });
     this.subscription = transport.events$.subscribe((event) =>
       this.deliver(event),
@@ -89,20 +108,37 @@ export class BroadcastService
   }
 
   /**
-   * Sends one event to every client, or to one channel's subscribers. It is
-   * validated and encoded once; resolves with its id after fan-out. Throws
-   * `InvalidSseFieldException` (nothing sent) for a value that would break the
-   * framing.
+   * Sends one event to every client, to one channel's subscribers, or to one
+   * user's streams on every instance (`user`), optionally leaving out a
+   * user's streams (`exceptUser`) or one stream (`exceptClient`, the
+   * `clientId` of its `connected` event). It is validated and encoded once;
+   * resolves with its id after fan-out. Throws `InvalidSseFieldException`
+   * (400, nothing sent) for a value that would break the framing or an
+   * addressing field that breaks the channel-name rule.
    */
   async publish(message: BroadcastMessage): Promise<string> {
     const event = checkField('event', message.event ?? DEFAULT_EVENT_NAME);
     const data = serializeData(message.data);
-    const channel =
-      message.channel === undefined
-        ? undefined
-        : checkChannelName(message.channel);
+    const channel = optionalAddress('channel', message.channel);
+    const user = optionalAddress('user', message.user);
+    const exceptUser = optionalAddress('exceptUser', message.exceptUser);
+    const exceptClient = optionalAddress('exceptClient', message.exceptClient);
+    if (user !== undefined && exceptUser !== undefined) {
+      throw new InvalidSseFieldException(
+        'exceptUser',
+        ErrorMessages.addressConflict,
+      );
+    }
     const id = message.id === undefined ? undefined : checkEventId(message.id);
-    const stored = await this.transport.publish({ event, data, channel, id });
+    const stored = await this.transport.publish({
+      event,
+      data,
+      channel,
+      user,
+      exceptUser,
+      exceptClient,
+      id,
+    });
     this.publishedCount++;
     return stored.id;
   }
@@ -111,7 +147,8 @@ export class BroadcastService
    * The stream of one client, to return from an `@SseRoute()` (or `@Sse()`)
    * handler: a `connected` event, the replay after `lastEventId`, then every
    * broadcast for it. Throws whatever the `authorize` option decides (403
-   * by default) before any frame. `@SseRoute()` applies `maxClients`.
+   * by default) before any frame; the `identify` option says whose stream it
+   * is. `@SseRoute()` applies `maxClients`.
    */
   stream(options: StreamOptions = {}): Observable<SseFrame> {
     const channels = [...new Set(options.channels ?? [])];
@@ -127,11 +164,22 @@ export class BroadcastService
       options.request,
       channels,
     );
-    const open = this.open(channels, options.lastEventId);
-    if (!verdict) return open;
+    const identity = identifyStream(this.options.identify, options.request);
+    if (!verdict && !(identity instanceof Promise)) {
+      return this.open(channels, options.lastEventId, identity);
+    }
+    // Both settle before any byte: a refusal or a bad identity is still an
+    // HTTP error, and the stream opens knowing whose it is.
+    let user: string | undefined;
+    const settled = Promise.all([verdict, identity]).then(([, id]) => {
+      user = id;
+    });
     return holdHeadersUntil(
-      concat(from(verdict).pipe(ignoreElements()), open),
-      verdict,
+      concat(
+        from(settled).pipe(ignoreElements()),
+        defer(() => this.open(channels, options.lastEventId, user)),
+      ),
+      settled,
     );
   }
 
@@ -148,6 +196,7 @@ export class BroadcastService
   private open(
     channels: string[],
     lastEventId: string | undefined,
+    user: string | undefined,
   ): Observable<SseFrame> {
     return new Observable<SseFrame>((subscriber) => {
       // Taken as the client joins the live feed: nothing after it is missed.
@@ -158,6 +207,7 @@ export class BroadcastService
       const client = new BroadcastClient(
         randomUUID(),
         channels,
+        user,
         subscriber,
         lastEventId === undefined || foreign ? head : lastEventId,
       );
@@ -181,9 +231,21 @@ export class BroadcastService
 
   /** Open broadcast streams of this process, in all and per channel. */
   get connectedClients(): ConnectedClients {
-    const channels: Record<string, number> = {};
-    for (const [name, members] of this.byChannel) channels[name] = members.size;
-    return { total: this.clients.size, channels };
+    return this.clients.connectedClients;
+  }
+
+  /**
+   * This process's streams in all, per channel and per user (what
+   * `SsePresence` shares with the other instances); cluster-wide counts are
+   * `SsePresence.counts()`.
+   */
+  presenceSnapshot(): PresenceSnapshot {
+    return this.clients.snapshot();
+  }
+
+  /** Open streams of `user` in this process; every instance's: `SsePresence.streamsOf()`. */
+  localStreamsOf(user: string): number {
+    return this.clients.streamsOf(user);
   }
 
   /**
@@ -195,7 +257,7 @@ export class BroadcastService
     this.subscription.unsubscribe();
     this.keepAlive.stop();
     const { retryMs, shutdownRetrySpreadMs } = this.options;
-    for (const client of [...this.clients]) {
+    for (const client of [...this.clients.all]) {
       client.send(
         shutdownRetryFrame(retryMs, shutdownRetrySpreadMs, client.lastId),
       );
@@ -214,13 +276,9 @@ export class BroadcastService
   }
 
   private deliver(event: StoredEvent): void {
-    const recipients =
-      event.channel === undefined
-        ? this.clients
-        : this.byChannel.get(event.channel);
-    if (!recipients) return;
-    this.delivered += recipients.size;
-    for (const client of recipients) client.deliver(event);
+    this.delivered += this.clients.forEachRecipient(event, (client) =>
+      client.deliver(event),
+    );
   }
 
   private replay(
@@ -229,9 +287,13 @@ export class BroadcastService
     head: string,
   ): void {
     client.beginReplay();
-    this.transport.replay(lastEventId, client.channels).then(
-      (result) => {
+    this.transport.replay(lastEventId, client.channels, client.user).then(
+      (found) => {
         if (!this.clients.has(client)) return;
+        // Checked here too: a transport that predates user addressing must
+        // not replay someone else's events.
+        const events = found.events.filter((e) => isAddressedTo(e, client));
+        const result = { ...found, events };
         // An id the transport never issued is no position: the client's
         // becomes the head it joined at (no event reached it meanwhile).
         if (result.gap === 'unknown') client.lastId = head;
@@ -271,20 +333,11 @@ export class BroadcastService
   private add(client: BroadcastClient): void {
     this.clients.add(client);
     this.keepAlive.start();
-    for (const channel of client.channels) {
-      let members = this.byChannel.get(channel);
-      if (!members) this.byChannel.set(channel, (members = new Set()));
-      members.add(client);
-    }
     this.debug(
       () =>
-        `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
+        `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}${client.user === undefined ? '' : `; user ${client.user}`}; ${this.clients.size} open)`,
     );
-    this.changes.next({
-      type: 'connect',
-      clientId: client.id,
-      channels: client.channels,
-    });
+    this.changes.next(changeOf('connect', client));
   }
 
   /** A debug line, built only when debug logging is on (it runs per connect). */
@@ -298,20 +351,11 @@ export class BroadcastService
   }
 
   private remove(client: BroadcastClient): void {
-    if (!this.clients.delete(client)) return;
+    if (!this.clients.remove(client)) return;
     if (this.clients.size === 0) this.keepAlive.stop();
-    for (const channel of client.channels) {
-      const members = this.byChannel.get(channel);
-      members?.delete(client);
-      if (members?.size === 0) this.byChannel.delete(channel);
-    }
     this.debug(
       () => `Client ${client.id} disconnected (${this.clients.size} open)`,
     );
-    this.changes.next({
-      type: 'disconnect',
-      clientId: client.id,
-      channels: client.channels,
-    });
+    this.changes.next(changeOf('disconnect', client));
   }
 }

@@ -45,6 +45,14 @@ export const ErrorMessages = {
       : `Not allowed to subscribe to ${channels.map((c) => JSON.stringify(c)).join(', ')}`,
   sseModuleMissing: (route: string) =>
     `@SseRoute() ${route} needs SseModule: add SseModule.forRoot() to the imports of the app module (or of this module, with isGlobal: false)`,
+  identifyNeedsRequest:
+    'SseModule option identify is set: pass the request to BroadcastService.stream({ request })',
+  identifyNotString: (value: unknown) =>
+    `SseModule option identify must return a string, undefined or null, got ${describeValue(value)}${typeof value === 'number' ? ' (return String(id))' : ''}`,
+  identifiedUser:
+    'the identify option returned an id that is not 1 to 64 ASCII letters, digits or -_.: characters',
+  addressConflict:
+    'cannot be combined with user (a user is never their own exception)',
   authorizeNeedsRequest:
     'SseModule option authorize is set: pass the request to BroadcastService.stream({ request })',
   transportUnavailable: (reason: string) =>

@@ -11,15 +11,13 @@ export function envelopeOf(
     channel?: string;
     id?: string;
     token?: string;
+    user?: string;
+    exceptUser?: string;
+    exceptClient?: string;
   } = {},
 ): Buffer {
   const event = options.event ?? 'message';
-  const head = encodeEnvelopeHead(
-    options.token ?? 't',
-    event,
-    options.channel,
-    options.id,
-  );
+  const head = encodeEnvelopeHead(options.token ?? 't', { ...options, event });
   const body = SseFrame.from({ type: event, data: options.data ?? 'x' }).bytes;
   return Buffer.concat([
     Buffer.from(`${seq} ${prev} ${head}\nid: ${options.id ?? seq}\n`),

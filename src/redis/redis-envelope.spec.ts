@@ -36,6 +36,25 @@ describe('Redis envelope', () => {
     assert.equal(event.channel, undefined);
   });
 
+  it('carries the addressing: user, except user, except client', () => {
+    const { event } = decodeEnvelope(
+      envelopeOf(8, 7, {
+        user: 'alice',
+        exceptUser: 'bob',
+        exceptClient: 'tab-1',
+      }),
+    );
+    assert.deepEqual(
+      [event.user, event.exceptUser, event.exceptClient],
+      ['alice', 'bob', 'tab-1'],
+    );
+    const plain = decodeEnvelope(envelopeOf(9, 8)).event;
+    assert.deepEqual(
+      [plain.user, plain.exceptUser, plain.exceptClient],
+      [undefined, undefined, undefined],
+    );
+  });
+
   it('refuses what this transport did not write', () => {
     for (const junk of [
       'hello',

@@ -1,4 +1,7 @@
-import type { StoredEvent } from '../transports/transport-event.js';
+import type {
+  OutgoingEvent,
+  StoredEvent,
+} from '../transports/transport-event.js';
 import { SseFrame } from '../framing/sse-frame.js';
 
 /**
@@ -24,20 +27,30 @@ interface EnvelopeHead {
   c?: string;
   /** wire id chosen by the publisher (absent: the decimal `seq`) */
   i?: string;
+  /** user (only their streams) */
+  u?: string;
+  /** except this user */
+  x?: string;
+  /** except this client */
+  k?: string;
 }
 
-/** The head JSON of an event about to be published. */
+/** The head JSON of an event about to be published (`data` travels as the frame). */
 export function encodeEnvelopeHead(
   token: string,
-  event: string,
-  channel?: string,
-  id?: string,
+  event: Omit<OutgoingEvent, 'data'>,
 ): string {
-  const head: EnvelopeHead = { t: token, e: event };
-  if (channel !== undefined) head.c = channel;
-  if (id !== undefined) head.i = id;
+  const head: EnvelopeHead = { t: token, e: event.event };
+  if (event.channel !== undefined) head.c = event.channel;
+  if (event.id !== undefined) head.i = event.id;
+  if (event.user !== undefined) head.u = event.user;
+  if (event.exceptUser !== undefined) head.x = event.exceptUser;
+  if (event.exceptClient !== undefined) head.k = event.exceptClient;
   return JSON.stringify(head);
 }
+
+const text = (value: unknown) =>
+  typeof value === 'string' ? value : undefined;
 
 /** Reads one envelope; throws on anything this transport did not write. */
 export function decodeEnvelope(message: Buffer): RedisEnvelope {
@@ -66,16 +79,18 @@ export function decodeEnvelope(message: Buffer): RedisEnvelope {
       `Not an SSE event envelope: ${JSON.stringify(head.slice(0, 80))}`,
     );
   }
-  const id = typeof fields.i === 'string' ? fields.i : seqText;
-  const channel = typeof fields.c === 'string' ? fields.c : undefined;
+  const id = text(fields.i) ?? seqText;
   return {
     prev,
-    token: typeof fields.t === 'string' ? fields.t : undefined,
+    token: text(fields.t),
     event: {
       seq,
       id,
       event: fields.e,
-      channel,
+      channel: text(fields.c),
+      user: text(fields.u),
+      exceptUser: text(fields.x),
+      exceptClient: text(fields.k),
       frame: SseFrame.fromEncoded(message.subarray(end + 1), {
         type: fields.e,
         id,

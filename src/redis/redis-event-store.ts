@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { TransportUnavailableException } from '../errors/transport-unavailable.exception.js';
 import type {
   HistoryGapReason,
+  OutgoingEvent,
   ReplayResult,
 } from '../transports/transport-event.js';
 import { ErrorMessages } from '../errors/error-messages.js';
@@ -43,8 +44,7 @@ export class RedisEventStore {
   async publish(
     head: string,
     frame: Buffer,
-    channel?: string,
-    chosenId?: string,
+    event: Pick<OutgoingEvent, 'channel' | 'id' | 'user' | 'exceptUser'>,
   ): Promise<string> {
     const reply = await this.run(
       PUBLISH_SCRIPT.run(
@@ -53,26 +53,29 @@ export class RedisEventStore {
         [
           this.keys.channel,
           this.historySize,
-          chosenId ?? '',
+          event.id ?? '',
           head,
           frame,
-          channel ?? '',
+          event.channel ?? '',
+          event.user ?? '',
+          event.exceptUser ?? '',
         ],
       ),
     );
     return String(reply);
   }
 
-  /** What follows `lastEventId` in history for `channels` (see `REPLAY_SCRIPT`). */
+  /** What follows `lastEventId` in history for `channels` and `user` (see `REPLAY_SCRIPT`). */
   async replay(
     lastEventId: string,
     channels: readonly string[],
+    user: string | undefined,
   ): Promise<ReplayResult> {
     const [reason, messages] = (await this.run(
       REPLAY_SCRIPT.run(
         this.client,
         [this.keys.history, this.keys.seq],
-        [lastEventId, ...channels],
+        [lastEventId, user ?? '', ...channels],
       ),
     )) as [Buffer, Buffer[]];
     const gap = reason.toString() as HistoryGapReason | '';

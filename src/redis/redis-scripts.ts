@@ -51,7 +51,8 @@ export class RedisScript {
  *
  * KEYS: seq key, history stream.
  * ARGV: pub/sub channel, history size, wire id ('' = the seq), head JSON,
- *       frame without its id line, event channel ('' = none).
+ *       frame without its id line, event channel, user, except user ('' = none):
+ *       the last three are history fields too, for replay to filter on.
  */
 export const PUBLISH_SCRIPT = new RedisScript(`
 local raw = redis.call('GET', KEYS[1])
@@ -73,13 +74,12 @@ redis.call('SET', KEYS[1], seqText)
 local size = tonumber(ARGV[2])
 if size > 0 then
   local command = { 'XADD', KEYS[2], 'MAXLEN', '~', size, seqText .. '-0', 'm', message }
-  if ARGV[6] ~= '' then
-    command[#command + 1] = 'c'
-    command[#command + 1] = ARGV[6]
-  end
-  if ARGV[3] ~= '' then
-    command[#command + 1] = 'i'
-    command[#command + 1] = ARGV[3]
+  local fields = { { 'c', ARGV[6] }, { 'i', ARGV[3] }, { 'u', ARGV[7] }, { 'x', ARGV[8] } }
+  for _, pair in ipairs(fields) do
+    if pair[2] ~= '' then
+      command[#command + 1] = pair[1]
+      command[#command + 1] = pair[2]
+    end
   end
   redis.call(unpack(command))
 end
@@ -88,8 +88,10 @@ return seqText
 `);
 
 /**
- * Finds the events after a client's Last-Event-ID for its channels, in one
- * atomic step. Replies { gap reason ('' = none), envelopes }.
+ * Finds the events after a client's Last-Event-ID for its channels and user,
+ * in one atomic step (the rule of `isAddressedTo`: a channel event for its
+ * subscribers, a user event for that user only, an except-user event for
+ * everyone else). Replies { gap reason ('' = none), envelopes }.
  *
  * The id is looked up as a seq first (the stream entry id is `<seq>-0`), then
  * as an id chosen by a publisher (field `i`, newest first). A decimal found
@@ -99,13 +101,15 @@ return seqText
  * a decimal below the oldest kept seq is `expired` (all of history follows,
  * it all came after); anything else is `unknown` (nothing follows).
  *
- * KEYS: history stream, seq key. ARGV: last event id, channels...
+ * KEYS: history stream, seq key. ARGV: last event id, user ('' = anonymous),
+ * channels...
  */
 export const REPLAY_SCRIPT = new RedisScript(`
 local stream = KEYS[1]
 local last = ARGV[1]
+local user = ARGV[2]
 local wanted = {}
-for i = 2, #ARGV do wanted[ARGV[i]] = true end
+for i = 3, #ARGV do wanted[ARGV[i]] = true end
 
 local function field(entry, name)
   local kv = entry[2]
@@ -119,7 +123,13 @@ local function visible(entries)
   local out = {}
   for _, entry in ipairs(entries) do
     local channel = field(entry, 'c')
-    if not channel or wanted[channel] then out[#out + 1] = field(entry, 'm') end
+    local to = field(entry, 'u')
+    local except = field(entry, 'x')
+    if (not channel or wanted[channel])
+      and (not to or (user ~= '' and to == user))
+      and (not except or except ~= user) then
+      out[#out + 1] = field(entry, 'm')
+    end
   end
   return out
 end

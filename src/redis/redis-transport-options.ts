@@ -8,6 +8,8 @@ export const DEFAULT_REDIS_KEY_PREFIX = 'sse:';
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5000;
 /** How long a publish or replay waits for Redis before answering 503. */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
+/** How long an instance counts in presence after its last heartbeat. */
+export const DEFAULT_REDIS_PRESENCE_TTL_MS = 30_000;
 
 /** Options of `RedisTransport`: `url` or `client` is required. */
 export interface RedisTransportOptions {
@@ -46,6 +48,15 @@ export interface RedisTransportOptions {
    * @default 2000
    */
   commandTimeoutMs?: number;
+  /**
+   * How long an instance's streams count in `SsePresence` after its last
+   * heartbeat (sent every third of it): an instance killed without a
+   * goodbye drops out of the counts, and its users go offline, within this
+   * time. Shorter costs more heartbeats; a pause longer than it (a stalled
+   * event loop) drops the instance until its next heartbeat rewrites it.
+   * @default 30000
+   */
+  presenceTtlMs?: number;
 }
 
 /** `RedisTransportOptions` with every default applied. */
@@ -57,6 +68,7 @@ export interface ResolvedRedisTransportOptions {
   readonly historySize: number;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  readonly presenceTtlMs: number;
 }
 
 /** Merges the options over the defaults and checks them. */
@@ -76,8 +88,14 @@ export function resolveRedisTransportOptions(
       options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     commandTimeoutMs:
       options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    presenceTtlMs: options.presenceTtlMs ?? DEFAULT_REDIS_PRESENCE_TTL_MS,
   };
-  const minimum = { historySize: 0, connectTimeoutMs: 1, commandTimeoutMs: 1 };
+  const minimum = {
+    historySize: 0,
+    connectTimeoutMs: 1,
+    commandTimeoutMs: 1,
+    presenceTtlMs: 300,
+  };
   for (const [name, least] of Object.entries(minimum)) {
     const value = resolved[name as keyof typeof minimum];
     if (!Number.isSafeInteger(value) || value < least) {

@@ -30,12 +30,15 @@ describe('RedisTransport options', () => {
       historySize: 1000,
       connectTimeoutMs: 5000,
       commandTimeoutMs: 2000,
+      presenceTtlMs: 30_000,
     });
     for (const bad of [
       { historySize: -1 },
       { historySize: 1.5 },
       { connectTimeoutMs: 0 },
       { commandTimeoutMs: Number.NaN },
+      { presenceTtlMs: 299 },
+      { presenceTtlMs: Infinity },
     ]) {
       assert.throws(
         () => resolveRedisTransportOptions({ url: 'redis://h', ...bad }),

@@ -29,6 +29,12 @@ import type {
 } from './redis-transport-options.js';
 import { resolveRedisTransportOptions } from './redis-transport-options.js';
 import { SseTransport } from '../transports/sse.transport.js';
+import type { LocalPresence } from '../presence/presence.types.js';
+import type { PresenceKeys } from './redis-presence-tracker.js';
+import {
+  RedisPresenceTracker,
+  presenceKeys,
+} from './redis-presence-tracker.js';
 
 /**
  * Several instances, one Redis: every event reaches the clients of every
@@ -57,6 +63,9 @@ export class RedisTransport
   private readonly commands: Redis;
   private readonly subscriber: Redis;
   private readonly keys: RedisKeys;
+  private readonly presenceKeys: PresenceKeys;
+  private presence?: RedisPresenceTracker;
+  private connected = false;
   private readonly store: RedisEventStore;
   private readonly feed: RedisEventFeed;
   private readonly waiters = new Map<string, (e?: StoredEvent) => void>();
@@ -75,6 +84,7 @@ export class RedisTransport
     super();
     this.options = resolveRedisTransportOptions(options);
     this.keys = redisKeys(this.options.keyPrefix);
+    this.presenceKeys = presenceKeys(this.options.keyPrefix);
     // Fail fast instead of queueing while disconnected, never resend a
     // publish that may already have run.
     const ours = {
@@ -106,9 +116,13 @@ export class RedisTransport
       },
       this.logger,
     );
-    this.subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) =>
-      this.feed.push(message),
-    );
+    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      if (channel.toString() === this.presenceKeys.channel) {
+        this.presence?.receive(message.toString());
+      } else {
+        this.feed.push(message);
+      }
+    });
     this.unwatch.push(
       watchConnection(this.commands, 'command', this.logger, () => undefined),
       watchConnection(this.subscriber, 'subscriber', this.logger, () =>
@@ -126,9 +140,32 @@ export class RedisTransport
     return this.connecting;
   }
 
+  /**
+   * Presence across every instance on this Redis (`SsePresence` calls it):
+   * each instance keeps its counts in Redis, renewed every third of
+   * `presenceTtlMs`, and leaves them with a goodbye when it closes.
+   */
+  override trackPresence(local: LocalPresence): RedisPresenceTracker {
+    this.presence = new RedisPresenceTracker(
+      {
+        client: this.commands,
+        keys: this.presenceKeys,
+        instance: this.instance,
+        ttlMs: this.options.presenceTtlMs,
+        run: (promise) => this.store.run(promise),
+        logger: this.logger,
+      },
+      local,
+    );
+    if (this.connected) this.presence.start();
+    return this.presence;
+  }
+
   /** Quits the connections it opened (a `client` passed in stays open). */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Its goodbye needs the connection: before anything closes.
+    await this.presence?.close();
     this.closed = true;
     this.feed.stop();
     for (const resolve of this.waiters.values()) resolve(undefined);
@@ -159,11 +196,11 @@ export class RedisTransport
     );
     let seqText: string;
     try {
+      const addressed = { ...event, id: chosenId };
       seqText = await this.store.publish(
-        encodeEnvelopeHead(token, event.event, event.channel, chosenId),
+        encodeEnvelopeHead(token, addressed),
         body,
-        event.channel,
-        chosenId,
+        addressed,
       );
     } catch (err) {
       this.waiters.delete(token);
@@ -185,6 +222,9 @@ export class RedisTransport
       id,
       event: event.event,
       channel: event.channel,
+      user: event.user,
+      exceptUser: event.exceptUser,
+      exceptClient: event.exceptClient,
       frame: SseFrame.from({ id, type: event.event, data: event.data }),
     };
   }
@@ -201,12 +241,13 @@ export class RedisTransport
   async replay(
     lastEventId: string,
     channels: readonly string[],
+    user?: string,
   ): Promise<ReplayResult> {
     // A client reconnecting while Redis restarts waits a little rather than
     // failing at once: a failure after the stream opened makes EventSource
     // retry, a 503 before it would make it give up.
     await this.whenReady();
-    return this.store.replay(lastEventId, channels);
+    return this.store.replay(lastEventId, channels, user);
   }
 
   private async open(): Promise<void> {
@@ -218,9 +259,13 @@ export class RedisTransport
       waitUntilReady(this.commands, target, ms),
       waitUntilReady(this.subscriber, target, ms),
     ]);
-    await this.store.run(this.subscriber.subscribe(this.keys.channel));
+    await this.store.run(
+      this.subscriber.subscribe(this.keys.channel, this.presenceKeys.channel),
+    );
     // After subscribing: whatever is newer than this arrives on the feed.
     this.advanceHead(Number(await this.store.head()));
+    this.connected = true;
+    this.presence?.start();
     this.logger.log(
       `Connected to Redis at ${target} (key prefix "${this.options.keyPrefix}")`,
     );
@@ -229,11 +274,13 @@ export class RedisTransport
   /** After the subscriber reconnected: subscribe again, then catch up from history. */
   private resubscribe(): void {
     if (this.closed || !this.connecting) return;
-    this.subscriber.subscribe(this.keys.channel).then(
-      () => this.feed.resync(),
-      (err: Error) =>
-        this.logger.error(`Could not subscribe again: ${err.message}`),
-    );
+    this.subscriber
+      .subscribe(this.keys.channel, this.presenceKeys.channel)
+      .then(
+        () => this.feed.resync(),
+        (err: Error) =>
+          this.logger.error(`Could not subscribe again: ${err.message}`),
+      );
   }
 
   private emit({ token, event }: RedisEnvelope): void {

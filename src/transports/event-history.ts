@@ -1,3 +1,5 @@
+import type { StreamAudience } from './event-audience.js';
+import { isAddressedTo } from './event-audience.js';
 import type { ReplayResult, StoredEvent } from './transport-event.js';
 
 /** A bounded, ordered log of stored events: the newest `capacity` are kept. */
@@ -28,7 +30,8 @@ export class EventHistory {
   }
 
   /**
-   * What follows `lastEventId` for a subscriber of `channels`; `lastSeq` is
+   * What follows `lastEventId` for a stream of `audience` (its channels and
+   * user: see `isAddressedTo`); `lastSeq` is
    * the last `seq` issued (seqs are consecutive). An id that is in history
    * gives the events after it. A decimal that is not is a position (a
    * transport's `head()` before its first event, or an evicted event): when
@@ -39,12 +42,11 @@ export class EventHistory {
    */
   after(
     lastEventId: string,
-    channels: readonly string[],
+    audience: StreamAudience,
     lastSeq: number,
   ): ReplayResult {
     const kept = this.toArray();
-    const visible = (e: StoredEvent) =>
-      e.channel === undefined || channels.includes(e.channel);
+    const visible = (e: StoredEvent) => isAddressedTo(e, audience);
     let index = -1;
     for (let i = kept.length - 1; i >= 0; i--) {
       if (kept[i].id === lastEventId) {

@@ -25,17 +25,21 @@ describe('EventHistory', () => {
     history.append(stored(3, 'b'));
     history.append(stored(4));
     history.append(stored(5, 'a'));
-    assert.deepEqual(history.after('1', ['a'], 5), {
+    assert.deepEqual(history.after('1', { channels: ['a'] }, 5), {
       events: [stored(2, 'a'), stored(4), stored(5, 'a')],
     });
-    assert.deepEqual(ids(history.after('1', [], 5).events), ['4']);
-    assert.deepEqual(history.after('5', ['a'], 5), { events: [] });
+    assert.deepEqual(ids(history.after('1', { channels: [] }, 5).events), [
+      '4',
+    ]);
+    assert.deepEqual(history.after('5', { channels: ['a'] }, 5), {
+      events: [],
+    });
   });
 
   it('marks an id older than the oldest kept event as expired and replays everything kept', () => {
     const history = new EventHistory(2);
     for (let seq = 10; seq <= 14; seq++) history.append(stored(seq));
-    assert.deepEqual(history.after('10', [], 14), {
+    assert.deepEqual(history.after('10', { channels: [] }, 14), {
       events: [stored(13), stored(14)],
       gap: 'expired',
     });
@@ -46,18 +50,38 @@ describe('EventHistory', () => {
     history.append(stored(10));
     history.append(stored(11));
     for (const id of ['nope', '99', '-1', '', '1e3', '11.0']) {
-      assert.deepEqual(history.after(id, [], 11), {
+      assert.deepEqual(history.after(id, { channels: [] }, 11), {
         events: [],
         gap: 'unknown',
       });
     }
   });
 
+  it('replays a user event to that user only and an except-user event to everyone else', () => {
+    const history = new EventHistory(10);
+    const addressed = (seq: number, fields: Partial<StoredEvent>) =>
+      ({ ...stored(seq), ...fields }) as StoredEvent;
+    history.append(addressed(1, {}));
+    history.append(addressed(2, { user: 'alice' }));
+    history.append(addressed(3, { exceptUser: 'alice' }));
+    history.append(addressed(4, { user: 'alice', channel: 'news' }));
+    history.append(addressed(5, { exceptClient: 'tab-1' }));
+    const replay = (user?: string, channels: string[] = []) =>
+      ids(history.after('1', { channels, user }, 5).events);
+    assert.deepEqual(replay('alice'), ['2', '5']);
+    assert.deepEqual(replay('alice', ['news']), ['2', '4', '5']);
+    assert.deepEqual(replay('bob', ['news']), ['3', '5']);
+    assert.deepEqual(replay(), ['3', '5']);
+  });
+
   it('finds publisher-chosen ids too', () => {
     const history = new EventHistory(5);
     history.append(stored(1, undefined, 'order-1'));
     history.append(stored(2, undefined, 'order-2'));
-    assert.deepEqual(ids(history.after('order-1', [], 2).events), ['order-2']);
+    assert.deepEqual(
+      ids(history.after('order-1', { channels: [] }, 2).events),
+      ['order-2'],
+    );
   });
 
   it('keeps nothing with capacity 0', () => {
@@ -65,25 +89,28 @@ describe('EventHistory', () => {
     history.append(stored(1));
     assert.deepEqual(history.toArray(), []);
     // At the last issued seq nothing is missing; before it, everything is.
-    assert.deepEqual(history.after('1', [], 1), { events: [] });
-    assert.deepEqual(history.after('0', [], 1), { events: [], gap: 'expired' });
+    assert.deepEqual(history.after('1', { channels: [] }, 1), { events: [] });
+    assert.deepEqual(history.after('0', { channels: [] }, 1), {
+      events: [],
+      gap: 'expired',
+    });
   });
 
   it('reads a decimal it does not hold as a position: no gap when the event after it is kept', () => {
     const history = new EventHistory(3);
     // A transport's head before its first event: the seq before the first one.
-    assert.deepEqual(history.after('9', [], 9), { events: [] });
+    assert.deepEqual(history.after('9', { channels: [] }, 9), { events: [] });
     for (let seq = 10; seq <= 12; seq++) history.append(stored(seq));
-    assert.deepEqual(history.after('9', [], 12), {
+    assert.deepEqual(history.after('9', { channels: [] }, 12), {
       events: [stored(10), stored(11), stored(12)],
     });
     history.append(stored(13));
     // Event 10 is gone: a client at 9 missed it.
-    assert.deepEqual(history.after('9', [], 13), {
+    assert.deepEqual(history.after('9', { channels: [] }, 13), {
       events: [stored(11), stored(12), stored(13)],
       gap: 'expired',
     });
-    assert.deepEqual(history.after('14', [], 13), {
+    assert.deepEqual(history.after('14', { channels: [] }, 13), {
       events: [],
       gap: 'unknown',
     });

@@ -65,6 +65,9 @@ export class InMemoryTransport extends SseTransport {
       id,
       event: event.event,
       channel: event.channel,
+      user: event.user,
+      exceptUser: event.exceptUser,
+      exceptClient: event.exceptClient,
       frame: SseFrame.from({ id, type: event.event, data: event.data }),
     };
     this.history.append(stored);
@@ -76,9 +79,10 @@ export class InMemoryTransport extends SseTransport {
   replay(
     lastEventId: string,
     channels: readonly string[],
+    user?: string,
   ): Promise<ReplayResult> {
     return Promise.resolve(
-      this.history.after(lastEventId, channels, this.nextSeq - 1),
+      this.history.after(lastEventId, { channels, user }, this.nextSeq - 1),
     );
   }
 }

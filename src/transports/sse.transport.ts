@@ -1,4 +1,7 @@
 import type { Observable } from 'rxjs';
+import { LocalPresenceTracker } from '../presence/local-presence-tracker.js';
+import type { PresenceTracker } from '../presence/presence-tracker.js';
+import type { LocalPresence } from '../presence/presence.types.js';
 import type {
   OutgoingEvent,
   ReplayResult,
@@ -34,11 +37,23 @@ export abstract class SseTransport {
   abstract head(): string;
 
   /**
-   * The events after `lastEventId` that a subscriber of `channels` receives
-   * (events without a channel always count), oldest first.
+   * The events after `lastEventId` that a stream of `channels` and `user`
+   * receives, oldest first: events without a channel always count; an event
+   * addressed to a user only for that user, one sent to everyone except a
+   * user never for that user (`isAddressedTo`).
    */
   abstract replay(
     lastEventId: string,
     channels: readonly string[],
+    user?: string,
   ): Promise<ReplayResult>;
+
+  /**
+   * Who is connected: called once by `SsePresence` with this instance's
+   * streams. A transport shared by several instances returns a tracker that
+   * counts them all; this default counts this process only.
+   */
+  trackPresence(local: LocalPresence): PresenceTracker {
+    return new LocalPresenceTracker(local);
+  }
 }

@@ -6,6 +6,12 @@ export interface OutgoingEvent {
   /** The `data` field's text (already serialized). */
   data: string;
   channel?: string;
+  /** Only this user's streams receive it (see `EventAudience`). */
+  user?: string;
+  /** Every stream in scope except this user's. */
+  exceptUser?: string;
+  /** Every stream in scope except the one with this client id. */
+  exceptClient?: string;
   id?: string;
 }
 
@@ -17,6 +23,12 @@ export interface StoredEvent {
   readonly id: string;
   readonly event: string;
   readonly channel?: string;
+  /** Addressed to this user's streams only. */
+  readonly user?: string;
+  /** Addressed to every stream in scope but this user's. */
+  readonly exceptUser?: string;
+  /** Addressed to every stream in scope but the one with this client id. */
+  readonly exceptClient?: string;
   /** The encoded frame, shared by every recipient. */
   readonly frame: SseFrame;
 }

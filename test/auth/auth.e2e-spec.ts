@@ -40,6 +40,9 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
       subscribe: ['*'],
       publish: ['*'],
     }),
+    inQuery: tokens.sign({ sub: 'query-user', subscribe: ['*'] }),
+    inCookie: tokens.sign({ sub: 'cookie-user' }),
+    forgedInQuery: new AccessTokens('another secret').sign({ sub: 'mallory' }),
   };
 
   before(async () => {
@@ -178,17 +181,41 @@ describe('auth: private channels (authorize option + JWT) and guarded publishing
     });
   });
 
-  it('never logs a token, while connects and disconnects are logged at debug', async () => {
-    const reader = await SseReader.open(
-      `${demo.url}/sse/broadcast?channel=private:news`,
-      bearer(issued.newsReader),
-    );
-    await reader.find((e) => e.event === 'connected');
-    reader.close();
+  it('never logs a token, by header, ?access_token= or cookie, while connects and disconnects are logged at debug', async () => {
+    const readers = [
+      await SseReader.open(
+        `${demo.url}/sse/broadcast?channel=private:news`,
+        bearer(issued.newsReader),
+      ),
+      await SseReader.open(
+        `${demo.url}/sse/user?channel=private:news&access_token=${issued.inQuery}`,
+      ),
+      await SseReader.open(`${demo.url}/sse/user`, {
+        cookie: `theme=dark; sse_token=${issued.inCookie}`,
+      }),
+    ];
+    for (const reader of readers) {
+      assert.equal(reader.status, 200);
+      await reader.find((e) => e.event === 'connected');
+      reader.close();
+    }
+    // Refused ones too: a forged token in the query, on a stream and elsewhere.
+    for (const path of ['/sse/user', '/sse/broadcast', '/api/nowhere']) {
+      const refused = await SseReader.open(
+        `${demo.url}${path}?access_token=${issued.forgedInQuery}`,
+      );
+      await refused.body();
+      assert.ok(refused.status >= 400, `${path}: ${refused.status}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(
       logs.find('debug', /connected \(channels: private:news;/).length > 0,
     );
+    assert.ok(
+      logs.find('debug', /connected \(channels: private:news; user query-user;/)
+        .length > 0,
+    );
+    assert.ok(logs.find('debug', /; user cookie-user;/).length > 0);
     assert.ok(logs.find('debug', /disconnected/).length > 0);
     for (const token of [STATIC_TOKEN, SECRET, ...Object.values(issued)]) {
       assert.equal(logs.all.includes(token), false, 'a token reached the logs');

@@ -30,7 +30,7 @@ describe('POST /api/broadcast and GET /api/clients', () => {
   });
   after(() => demo.close());
 
-  it('answers 202 { ok, id, event, channel, connected } after fan-out', async () => {
+  it('answers 202 { ok, id, event, channel, user, connected } after fan-out', async () => {
     const readers = await Promise.all(
       ['', '?channel=news'].map(async (q) => {
         const reader = await SseReader.open(`${demo.url}/sse/broadcast${q}`);
@@ -50,6 +50,7 @@ describe('POST /api/broadcast and GET /api/clients', () => {
         id: answer.json.id,
         event: 'notice',
         channel: 'news',
+        user: null,
         connected: 2,
       });
       assert.match(answer.json.id, /^\d+$/);
@@ -215,7 +216,7 @@ describe('POST /api/broadcast and GET /api/clients', () => {
     });
   });
 
-  it('GET /api/clients answers { connected, channels }', async () => {
+  it('GET /api/clients answers { connected, channels, users, instance }', async () => {
     await waitFor(
       async () =>
         (await http('GET', `${demo.url}/api/clients`)).json.connected === 0,
@@ -228,7 +229,8 @@ describe('POST /api/broadcast and GET /api/clients', () => {
       const answer = await http('GET', `${demo.url}/api/clients`);
       assert.equal(answer.status, 200);
       assert.match(String(answer.headers['content-type']), /application\/json/);
-      assert.deepEqual(answer.json, { connected: 1, channels: { x: 1, y: 1 } });
+      const counts = { connected: 1, channels: { x: 1, y: 1 }, users: 0 };
+      assert.deepEqual(answer.json, { ...counts, instance: counts });
     } finally {
       reader.close();
     }

@@ -9,11 +9,12 @@ import { http, postBroadcast } from '../support/http.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait.js';
 
-const clients = async (demo: RunningDemo) =>
-  (await http('GET', `${demo.url}/api/clients`)).json as {
-    connected: number;
-    channels: Record<string, number>;
-  };
+const clients = async (demo: RunningDemo) => {
+  // The figures of this instance (the only one).
+  const { connected, channels } = (await http('GET', `${demo.url}/api/clients`))
+    .json as { connected: number; channels: Record<string, number> };
+  return { connected, channels };
+};
 
 /** Opens a raw stream and waits for its `connected` event. */
 async function subscribe(demo: RunningDemo, query = '') {

@@ -13,11 +13,13 @@ describe('stream input: one channel rule for both sides, bounded channels and La
   });
   after(() => demo.close());
 
-  const clients = async () =>
-    (await http('GET', `${demo.url}/api/clients`)).json as {
-      connected: number;
-      channels: Record<string, number>;
-    };
+  const clients = async () => {
+    // The figures of this instance (the only one).
+    const { connected, channels } = (
+      await http('GET', `${demo.url}/api/clients`)
+    ).json as { connected: number; channels: Record<string, number> };
+    return { connected, channels };
+  };
 
   it('refuses a channel nobody could publish to with a 400 JSON reason, before the stream', async () => {
     for (const bad of ['café', 'x'.repeat(500), 'a b', '中文']) {

@@ -94,20 +94,30 @@ const ERROR_TRIGGERS: Record<string, Record<string, Trigger>> = {
         assert.equal((await postBroadcast(u, { data: 1 })).status, 202);
         return postBroadcast(u, { data: 2 });
       }),
-    // The demo on a redis-server of its own, stopped before the publish.
-    '503': async () => {
-      const redis = await RedisServer.start();
-      try {
-        return await onDemo({ redisUrl: redis.url }, async (u) => {
-          await redis.stop();
-          return postBroadcast(u, { data: 1 });
-        });
-      } finally {
-        await redis.stop();
-      }
-    },
+    '503': () => withRedisStopped((u) => postBroadcast(u, { data: 1 })),
+  },
+  streamUserEvents: {
+    '400': (u) =>
+      http('GET', `${u}/sse/user`, { headers: jwt({ sub: 'not a user id' }) }),
+    '401': (u) => http('GET', `${u}/sse/user`),
+  },
+  getClients: {
+    '503': () => withRedisStopped((u) => http('GET', `${u}/api/clients`)),
   },
 };
+
+/** `request` to the demo on a redis-server of its own, stopped before it. */
+async function withRedisStopped(request: Trigger): Promise<HttpAnswer> {
+  const redis = await RedisServer.start();
+  try {
+    return await onDemo({ redisUrl: redis.url }, async (u) => {
+      await redis.stop();
+      return request(u);
+    });
+  } finally {
+    await redis.stop();
+  }
+}
 
 describe('the OpenAPI documents describe what the server does', () => {
   let demo: RunningDemo;

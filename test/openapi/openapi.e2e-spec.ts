@@ -19,6 +19,7 @@ const STREAMS: Record<string, { events: string[]; other: boolean }> = {
     events: ['connected', 'history-gap', 'message', 'stream-error'],
     other: true,
   },
+  '/sse/user': { events: ['connected', 'history-gap'], other: true },
 };
 
 /** The event names a `oneOf` of SSE envelopes admits, by variant. */
@@ -31,8 +32,8 @@ const eventNames = (schema: Doc, read: (event: Doc) => string | undefined) =>
 const knownFalsePositive = (p: RedoclyProblem) =>
   p.ruleId === 'no-illogical-composition-keywords' &&
   p.message.includes('`other events`') &&
-  p.location[0]?.pointer.startsWith(
-    '#/paths/~1sse~1broadcast/get/responses/200/content/text~1event-stream/',
+  /^#\/paths\/~1sse~1(broadcast|user)\/get\/responses\/200\/content\/text~1event-stream\//.test(
+    p.location[0]?.pointer ?? '',
   );
 
 describe('OpenAPI documents', () => {
@@ -90,7 +91,7 @@ describe('OpenAPI documents', () => {
 
   it('gives every operation a unique operationId, a tag and a summary', () => {
     const ops = operations(doc);
-    assert.equal(ops.length, 4);
+    assert.equal(ops.length, 5);
     const ids = ops.map((o) => o.op.operationId);
     assert.ok(ids.every((id) => typeof id === 'string' && id.length > 0));
     assert.equal(new Set(ids).size, ids.length, `duplicates in ${ids}`);
@@ -212,7 +213,8 @@ describe('OpenAPI documents', () => {
       streamTicks: ['400'],
       streamBroadcasts: ['400', '401', '403', '429', '503'],
       publishBroadcast: ['400', '401', '403', '413', '415', '429', '503'],
-      getClients: [],
+      streamUserEvents: ['400', '401'],
+      getClients: ['503'],
     };
     assert.deepEqual(
       operations(doc)
@@ -246,6 +248,12 @@ describe('OpenAPI documents', () => {
     for (const id of ['streamTicks', 'getClients']) {
       assert.deepEqual(byId[id].security, [], id);
     }
+    // The user stream needs a JWT, presented one of three ways.
+    assert.deepEqual(byId.streamUserEvents.security, [
+      { bearer: [] },
+      { sse_token: [] },
+      { access_token: [] },
+    ]);
     assert.equal(doc.components.securitySchemes.bearer.scheme, 'bearer');
   });
 
@@ -255,7 +263,8 @@ describe('OpenAPI documents', () => {
         const response = op.responses[status];
         // A transport outage has no known end: that 503 has no Retry-After.
         const outage =
-          op.operationId === 'publishBroadcast' && status === '503';
+          ['publishBroadcast', 'getClients'].includes(op.operationId) &&
+          status === '503';
         if (!response || outage) continue;
         assert.equal(
           response.headers?.['Retry-After']?.schema.type,

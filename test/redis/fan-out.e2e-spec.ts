@@ -4,6 +4,7 @@ import type { RunningDemo } from '../support/demo-server.js';
 import { http, postBroadcast } from '../support/http.js';
 import { DemosOnRedis } from '../support/demos-on-redis.js';
 import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait.js';
 
 /** The events after `connected`, as [event, id, data]. */
 const received = (reader: SseReader) =>
@@ -114,22 +115,27 @@ describe('Redis transport: two instances on one Redis', () => {
     );
   });
 
-  it('still counts the clients of each instance locally', async () => {
+  it('counts the clients of both instances, and each instance its own', async () => {
     for (const reader of readers.splice(0)) reader.close();
     const first = await open(`${a.url}/sse/broadcast?channel=news`);
     await open(`${a.url}/sse/broadcast`);
     await open(`${b.url}/sse/broadcast`);
     const countOf = async (base: string) =>
       (await http('GET', `${base}/api/clients`)).json;
-    const deadline = Date.now() + 5000;
-    while ((await countOf(a.url)).connected !== 2 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(
+      async () =>
+        (await countOf(a.url)).connected === 3 &&
+        (await countOf(b.url)).connected === 3,
+      5000,
+      'both instances to count 3 streams',
+    );
     assert.deepEqual(await countOf(a.url), {
-      connected: 2,
+      connected: 3,
       channels: { news: 1 },
+      users: 0,
+      instance: { connected: 2, channels: { news: 1 }, users: 0 },
     });
-    assert.equal((await countOf(b.url)).connected, 1);
+    assert.equal((await countOf(b.url)).instance.connected, 1);
     first.close();
   });
 });
