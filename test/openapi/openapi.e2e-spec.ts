@@ -19,7 +19,10 @@ const STREAMS: Record<string, { events: string[]; other: boolean }> = {
     events: ['connected', 'history-gap', 'message', 'stream-error'],
     other: true,
   },
-  '/sse/user': { events: ['connected', 'history-gap'], other: true },
+  '/sse/user': {
+    events: ['connected', 'history-gap', 'message', 'stream-error'],
+    other: true,
+  },
 };
 
 /** The event names a `oneOf` of SSE envelopes admits, by variant. */
