@@ -37,15 +37,19 @@ function targetsOf({ workers }) {
 /** A run of one target at one point must end within this (connecting dominates). */
 const runTimeoutMs = (clients) => 4 * 60_000 + 15 * clients;
 
-function withTimeout(promise, ms, what) {
+/** `run(signal)`, failed after `ms`; the signal then tells it to stop. */
+function withTimeout(run, ms, what) {
+  const controller = new globalThis.AbortController();
+  const running = run(controller.signal);
+  running.catch(() => undefined); // its error after the timeout is not news
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} took over ${ms} ms`)),
-      ms,
-    );
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`${what} took over ${ms} ms`));
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

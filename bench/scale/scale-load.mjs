@@ -92,6 +92,10 @@ export async function runScaleLoad(options) {
   );
   const all = (cmd, argsOf) =>
     Promise.all(loads.map((l, i) => l.call(cmd, argsOf(i))));
+  // Past its bound (`signal`), the run stops its load processes: their
+  // pending calls reject, and the run ends with that error.
+  const stopLoads = () => Promise.all(loads.map((l) => stopProcess(l.child)));
+  o.signal?.addEventListener('abort', stopLoads, { once: true });
   const pub = publisher(o.publishUrl, o.payloadBytes);
   const ownCpuBefore = process.cpuUsage();
   try {
@@ -216,6 +220,7 @@ export async function runScaleLoad(options) {
       loadGenCpuMs: Math.round((own.user + own.system) / 1000),
     };
   } finally {
+    o.signal?.removeEventListener('abort', stopLoads);
     pub.close();
     await Promise.all(
       loads.map(async (l) => {
