@@ -4,9 +4,15 @@
 // and whose `POST /api/broadcast` calls BroadcastService.publish().
 // HTTP_ADAPTER=fastify runs it on Fastify instead of Express; HTTPS_CERT and
 // HTTPS_KEY serve HTTPS (with HTTP/2 on Fastify), SSE_KEEPALIVE_SECONDS=0
-// turns keep-alive comments off.
-import { createDemoApp } from '../../dist/demo/demo.app.js';
+// turns keep-alive comments off. BENCH_DIST=<dir> runs another build of the
+// demo and library (an A/B comparison: bench/connect-cost.mjs --base).
+import { pathToFileURL } from 'node:url';
 import { announceReady } from './ready.mjs';
+
+const dist = process.env.BENCH_DIST
+  ? pathToFileURL(`${process.env.BENCH_DIST}/`)
+  : new URL('../../dist/', import.meta.url);
+const { createDemoApp } = await import(new URL('demo/demo.app.js', dist));
 
 const app = await createDemoApp({
   port: 0,

@@ -3,8 +3,8 @@ import type {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
-import { Observable, Subject, concat, from, ignoreElements } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';
@@ -24,7 +24,10 @@ import type {
   StoredEvent,
 } from '../transports/transport-event.js';
 import { SseTransport } from '../transports/sse.transport.js';
+import type { ClientTracker } from './broadcast-client.js';
 import { BroadcastClient } from './broadcast-client.js';
+import type { ClientOpener } from './broadcast-stream.js';
+import { BroadcastStream } from './broadcast-stream.js';
 import type { BroadcastMessage } from './broadcast-message.js';
 import type { BroadcastStats } from './broadcast-stats.js';
 import type {
@@ -47,6 +50,9 @@ function checkEventId(id: string): string {
   return id;
 }
 
+/** The channels of a stream that subscribed to none. */
+const NO_CHANNELS: readonly string[] = Object.freeze([]);
+
 /** A client's id as the library echoes it: at most `MAX_EVENT_ID_LENGTH` characters. */
 const shorten = (id: string) =>
   id.length > MAX_EVENT_ID_LENGTH ? `${id.slice(0, MAX_EVENT_ID_LENGTH)}…` : id;
@@ -65,10 +71,14 @@ export class BroadcastService
   private readonly changes = new Subject<ClientChange>();
   private readonly subscription: Subscription;
   /**
-   * One timer for all broadcast streams: the same comment frame to each,
-   * part of the stream itself so it also flows under Nest's own `@Sse()`.
+   * One timer for the broadcast streams that are silent: the same comment
+   * frame to each, part of the stream itself so it also flows under Nest's
+   * own `@Sse()`. Streams connected straight to a served connection
+   * (`@SseRoute()`, adopted `@Sse()` routes) get it from the connection.
    */
   private readonly keepAlive: KeepAliveTimer;
+  /** What every client shares of this service. */
+  private readonly tracker: ClientTracker;
   private published = 0;
   private delivered = 0;
   private replayed = 0;
@@ -81,8 +91,12 @@ export class BroadcastService
     private readonly options: ResolvedSseOptions,
   ) {
     this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
-      for (const client of this.clients) client.send(frame);
+      for (const client of this.clients) client.keepAlive(frame);
     });
+    this.tracker = {
+      keepAlive: this.keepAlive,
+      release: (client) => this.remove(client),
+    };
     this.subscription = transport.events$.subscribe((event) =>
       this.deliver(event),
     );
@@ -114,7 +128,9 @@ export class BroadcastService
    * by default) before any frame. `@SseRoute()` applies `maxClients`.
    */
   stream(options: StreamOptions = {}): Observable<SseFrame> {
-    const channels = [...new Set(options.channels ?? [])];
+    const channels = options.channels?.length
+      ? [...new Set(options.channels)]
+      : NO_CHANNELS;
     const max = this.options.maxChannelsPerStream;
     if (channels.length > max) {
       throw new BadRequestException(
@@ -127,12 +143,13 @@ export class BroadcastService
       options.request,
       channels,
     );
-    const open = this.open(channels, options.lastEventId);
-    if (!verdict) return open;
-    return holdHeadersUntil(
-      concat(from(verdict).pipe(ignoreElements()), open),
+    const stream = new BroadcastStream(
+      this.openClient,
+      channels,
+      options.lastEventId,
       verdict,
     );
+    return verdict ? holdHeadersUntil(stream, verdict) : stream;
   }
 
   /** Counters for logs and metrics. */
@@ -145,39 +162,45 @@ export class BroadcastService
     };
   }
 
-  private open(
-    channels: string[],
-    lastEventId: string | undefined,
-  ): Observable<SseFrame> {
-    return new Observable<SseFrame>((subscriber) => {
-      // Taken as the client joins the live feed: nothing after it is missed.
-      const head = this.transport.head();
-      // Longer than any id the transport issues: not one of ours.
-      const foreign =
-        lastEventId !== undefined && lastEventId.length > MAX_EVENT_ID_LENGTH;
-      const client = new BroadcastClient(
-        randomUUID(),
-        channels,
-        subscriber,
-        lastEventId === undefined || foreign ? head : lastEventId,
-      );
-      this.add(client);
-      client.send(
-        SseFrame.from({
-          type: CONNECTED_EVENT,
-          id: client.lastId,
-          data: { clientId: client.id, serverTime: new Date().toISOString() },
-          retry: this.options.retryMs,
-        }),
-      );
-      if (foreign) {
-        this.sendGap(client, lastEventId, { events: [], gap: 'unknown' });
-      } else if (lastEventId !== undefined) {
-        this.replay(client, lastEventId, head);
-      }
-      return () => this.remove(client);
-    });
-  }
+  /**
+   * Opens one client of a `BroadcastStream`: the `connected` event, then
+   * the replay after `lastEventId`, then live events.
+   */
+  private readonly openClient: ClientOpener = (
+    channels,
+    lastEventId,
+    sink,
+    keptAliveBySink,
+  ) => {
+    // Taken as the client joins the live feed: nothing after it is missed.
+    const head = this.transport.head();
+    // Longer than any id the transport issues: not one of ours.
+    const foreign =
+      lastEventId !== undefined && lastEventId.length > MAX_EVENT_ID_LENGTH;
+    const client = new BroadcastClient(
+      randomUUID(),
+      channels,
+      sink,
+      lastEventId === undefined || foreign ? head : lastEventId,
+      this.tracker,
+      keptAliveBySink,
+    );
+    this.add(client);
+    client.send(
+      SseFrame.from({
+        type: CONNECTED_EVENT,
+        id: client.lastId,
+        data: { clientId: client.id, serverTime: new Date().toISOString() },
+        retry: this.options.retryMs,
+      }),
+    );
+    if (foreign) {
+      this.sendGap(client, lastEventId, { events: [], gap: 'unknown' });
+    } else if (lastEventId !== undefined) {
+      this.replay(client, lastEventId, head);
+    }
+    return client;
+  };
 
   /** Open broadcast streams of this process, in all and per channel. */
   get connectedClients(): ConnectedClients {

@@ -6,41 +6,55 @@ import type {
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
-import { of, tap } from 'rxjs';
+import { of } from 'rxjs';
 import type { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
 import { ResolvedSseOptions } from '../resolved-sse-options.js';
 import { attachSseSignal, isAdoptedSseHandler } from './adopted-sse-route.js';
-import { handedOverResult } from './handler-hand-off.js';
 import { INTERCEPTORS_METADATA } from './nest-metadata-keys.js';
+import type { FrameworkResponse } from './sse-connection.js';
 import { setStreamHeaders } from './sse-connection.js';
 import { StreamRegistry } from './stream.registry.js';
 
 /** The raw Node objects behind an Express or Fastify request/response. */
 type Raw<T> = T | { raw: T };
-type FrameworkResponse = Raw<ServerResponse> & {
-  getHeaders?: () => Record<string, unknown>;
-  /** Fastify: the handler answers by itself (`reply.raw`). */
-  hijack?: () => unknown;
-};
 const raw = <T>(value: Raw<T>): T =>
   typeof value === 'object' && value !== null && 'raw' in value
     ? value.raw
     : value;
 
-/**
- * Whether this interceptor runs last, right around the handler (`@SseRoute()`
- * above the method's other decorators): the handler's stream can then skip
- * Nest's operators, as no other interceptor would see its frames.
- */
-function isInnermost(handler: object): boolean {
-  const interceptors: unknown[] | undefined = Reflect.getMetadata(
-    INTERCEPTORS_METADATA,
-    handler,
-  );
-  const last = interceptors?.[interceptors.length - 1];
-  // `@SseRoute()` names the class; an adopted `@Sse()` route gets the instance.
-  return last === SseRouteInterceptor || last instanceof SseRouteInterceptor;
+/** What the interceptor needs to know of a route handler, read once. */
+interface RouteTraits {
+  /** An `@Sse()` handler adopted by `SseModule`. */
+  readonly adopted: boolean;
+  /**
+   * This interceptor runs last, right around the handler (`@SseRoute()`
+   * above the method's other decorators): the handler's stream can then skip
+   * Nest's operators, as no other interceptor would see its frames.
+   */
+  readonly innermost: boolean;
+}
+
+/** Per handler: metadata does not change once the routes are registered. */
+const traitsByHandler = new WeakMap<object, RouteTraits>();
+
+function traitsOf(handler: object): RouteTraits {
+  let traits = traitsByHandler.get(handler);
+  if (!traits) {
+    const interceptors: unknown[] | undefined = Reflect.getMetadata(
+      INTERCEPTORS_METADATA,
+      handler,
+    );
+    const last = interceptors?.[interceptors.length - 1];
+    traits = {
+      adopted: isAdoptedSseHandler(handler),
+      // `@SseRoute()` names the class; an adopted `@Sse()` route gets the instance.
+      innermost:
+        last === SseRouteInterceptor || last instanceof SseRouteInterceptor,
+    };
+    traitsByHandler.set(handler, traits);
+  }
+  return traits;
 }
 
 /**
@@ -62,30 +76,33 @@ export class SseRouteInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
-    const http = context.switchToHttp();
-    const response = http.getResponse<FrameworkResponse>();
+    // The arguments themselves: `switchToHttp()` adds three closures to the
+    // context on every call.
+    const request = context.getArgByIndex<
+      Raw<IncomingMessage> & { ip?: unknown }
+    >(0);
+    const response = context.getArgByIndex<
+      Raw<ServerResponse> & FrameworkResponse
+    >(1);
+    const rawRequest = raw(request);
     const rawResponse = raw(response);
-    const request = http.getRequest<Raw<IncomingMessage> & { ip?: unknown }>();
-    const handler = context.getHandler();
-    if (isAdoptedSseHandler(handler)) attachSseSignal(request, rawResponse);
-    const frameworkHeaders =
-      response === rawResponse ? undefined : () => response.getHeaders?.();
-    if (raw(request).method === 'HEAD') {
+    const traits = traitsOf(context.getHandler());
+    if (traits.adopted) attachSseSignal(request, rawResponse);
+    const framework = response === rawResponse ? undefined : response;
+    if (rawRequest.method === 'HEAD') {
       // Health checks and link checkers: the headers a GET gets, no body,
       // no stream (the handler does not run), nothing counted. Guards ran.
-      response.hijack?.();
-      setStreamHeaders(raw(request), rawResponse, frameworkHeaders);
+      framework?.hijack?.();
+      setStreamHeaders(rawRequest, rawResponse, framework);
       rawResponse.end();
       return of(undefined);
     }
-    const chain = next.handle() as Observable<SseFrame | SseMessage>;
-    const served = this.registry.serve({
-      source: isInnermost(handler)
-        ? handedOverResult(rawResponse, chain)
-        : chain,
-      request: raw(request),
+    return this.registry.serve({
+      source: next.handle() as Observable<SseFrame | SseMessage>,
+      handOver: traits.innermost,
+      request: rawRequest,
       response: rawResponse,
-      frameworkHeaders,
+      framework,
       // Express and Fastify both resolve `ip` through their proxy settings
       // (not free: a system call, then the proxy rules).
       clientAddress:
@@ -93,11 +110,5 @@ export class SseRouteInterceptor implements NestInterceptor {
           ? request.ip
           : undefined,
     });
-    // Fastify's reply is a thenable that Nest's route handler returns, so
-    // the request pipeline would wait for the stream to end: once the stream
-    // is handed over, the reply is Fastify's no more.
-    return typeof response.hijack === 'function'
-      ? served.pipe(tap(() => response.hijack!()))
-      : served;
   }
 }

@@ -27,8 +27,12 @@ export class StreamRegistry
 {
   private readonly logger = new Logger(SseStreams.name);
   private readonly streams = new Set<ServedStream>();
-  /** Broadcast streams carry their own keep-alive; this covers the others. */
-  private readonly keepAlive: KeepAliveTimer;
+  /**
+   * Every stream it serves gets the comment once silent for most of the
+   * interval: the connection sees every write, including a broadcast
+   * stream's own keep-alive when it flows through operators.
+   */
+  readonly keepAlive: KeepAliveTimer;
   private readonly addresses: ClientAddressLimit;
   private opened = 0;
   private dropped = 0;
