@@ -81,7 +81,8 @@ export function holdHeadersUntil<T extends object>(
   return stream;
 }
 
-function headersHeldBy(result: unknown): Promise<unknown> | undefined {
+/** The promise the headers of `result` wait for (`holdHeadersUntil`), if any. */
+export function headersHeldBy(result: unknown): Promise<unknown> | undefined {
   if (typeof result !== 'object' || result === null) return undefined;
   return (result as Holder)[HEADERS_HELD];
 }

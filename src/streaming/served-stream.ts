@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type {
-  Observable,
-  Observer,
-  Subscriber,
-  TeardownLogic,
-  Unsubscribable,
-} from 'rxjs';
+import type { Observable, Observer, TeardownLogic, Unsubscribable } from 'rxjs';
+import { isObservable, of } from 'rxjs';
 import type { KeepAliveTimer } from '../framing/keep-alive-timer.js';
 import { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
@@ -14,16 +9,26 @@ import { STREAM_ERROR_EVENT } from '../sse.constants.js';
 import type { FrameSink } from './frame-sink.js';
 import { CONNECT_SINK, isSinkSource } from './frame-sink.js';
 import type { HandlerWaiter } from './handler-hand-off.js';
-import { awaitHandler, cancelHandOff } from './handler-hand-off.js';
+import {
+  awaitHandler,
+  cancelHandOff,
+  headersHeldBy,
+} from './handler-hand-off.js';
 import { applyRetryAfter } from './retry-after.js';
 import { releaseRoutingLeftovers } from './routing-leftovers.js';
-import type { FrameworkResponse } from './sse-connection.js';
+import type { RouteResponse } from './route-response.js';
 import { SseConnection } from './sse-connection.js';
 
 const logger = new Logger('SseStreams');
 
-/** What `StreamRegistry.serve` takes: one response, and what to stream over it. */
-export interface ServeOptions {
+/**
+ * What `StreamRegistry.serve` takes: one response (with Fastify's reply,
+ * which keeps `@Header()` and CORS headers until it sends and is hijacked
+ * once the stream is handed off; and the framework's `request.ip`, counted
+ * against `maxClientsPerAddress`, the socket's address without it), and
+ * what to stream over it.
+ */
+export interface ServeOptions extends RouteResponse {
   /**
    * What the route streams: Nest's chain around the handler, which runs
    * the pipes and the handler.
@@ -35,19 +40,18 @@ export interface ServeOptions {
    * inside ours that would see its frames.
    */
   readonly handOver?: boolean;
-  readonly request: IncomingMessage;
-  readonly response: ServerResponse;
-  /**
-   * The framework's response when it is not the raw one (Fastify's reply:
-   * it keeps `@Header()` and CORS headers until it sends, and is hijacked
-   * once the stream is handed off).
-   */
-  readonly framework?: FrameworkResponse;
-  /**
-   * The framework's `request.ip`, counted against `maxClientsPerAddress`;
-   * the socket's address is used without it.
-   */
-  readonly clientAddress?: string;
+}
+
+/**
+ * Nest's side of the request: told once the headers are out (the request
+ * is then over for Nest) or the stream ended before, or given the error
+ * the exception filters answer. The `Subscriber` of `serve()`, or the
+ * promise a directly served handler returns.
+ */
+export interface NestAnswer {
+  next(): void;
+  complete(): void;
+  error(err: unknown): void;
 }
 
 /** What a stream needs from the registry that serves it. */
@@ -71,10 +75,10 @@ export class ServedStream implements FrameSink, HandlerWaiter, Unsubscribable {
   private readonly request: IncomingMessage;
   private readonly response: ServerResponse;
   private readonly connection: SseConnection;
-  private readonly handOver: boolean;
-  private framework: FrameworkResponse | undefined;
+  private handOver: boolean;
+  private framework: RouteResponse['framework'];
   /** Nest's side of the request; let go once answered, as it holds the whole interceptor chain. */
-  private pipeline: Subscriber<void> | undefined;
+  private pipeline: NestAnswer | undefined;
   /** The headers are out and Nest was answered: the stream goes on by itself. */
   private handedOff = false;
   private ended = false;
@@ -85,8 +89,8 @@ export class ServedStream implements FrameSink, HandlerWaiter, Unsubscribable {
   private subscription: Unsubscribable | undefined;
 
   constructor(
-    options: ServeOptions,
-    pipeline: Subscriber<void>,
+    options: RouteResponse & { readonly handOver?: boolean },
+    pipeline: NestAnswer,
     private readonly owner: StreamOwner,
     /** The client address whose slot this stream holds (`maxClientsPerAddress`), if counted. */
     readonly address?: string,
@@ -116,6 +120,26 @@ export class ServedStream implements FrameSink, HandlerWaiter, Unsubscribable {
     if (this.handOver) this.chain = source.subscribe(new ChainObserver(this));
     else this.subscription = source.subscribe(this);
     return this;
+  }
+
+  /**
+   * Streams what a handler returned, for a handler that serves its route
+   * itself (no interceptor chain around it): an Observable, or a value sent
+   * as the one frame. Headers go out on the next turn (once the promise of
+   * `holdHeadersUntil` settled, if the result carries one), unless a frame
+   * comes first.
+   */
+  follow(result: unknown): void {
+    this.handOver = true;
+    if (isObservable(result)) this.takeResult(result);
+    else this.subscription = of(result as SseMessage).subscribe(this);
+    const held = headersHeldBy(result);
+    if (held) {
+      const returned = () => this.handlerReturned();
+      held.then(returned, returned);
+    } else {
+      this.handlerReturned();
+    }
   }
 
   /** The handler's own Observable: connected straight to this stream when it can be. */

@@ -4,24 +4,14 @@ import type {
   NestInterceptor,
 } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { of } from 'rxjs';
 import type { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
-import { ResolvedSseOptions } from '../resolved-sse-options.js';
 import { attachSseSignal, isAdoptedSseHandler } from './adopted-sse-route.js';
 import { INTERCEPTORS_METADATA } from './nest-metadata-keys.js';
-import type { FrameworkResponse } from './sse-connection.js';
-import { setStreamHeaders } from './sse-connection.js';
+import { answerHead, routeResponse } from './route-response.js';
 import { StreamRegistry } from './stream.registry.js';
-
-/** The raw Node objects behind an Express or Fastify request/response. */
-type Raw<T> = T | { raw: T };
-const raw = <T>(value: Raw<T>): T =>
-  typeof value === 'object' && value !== null && 'raw' in value
-    ? value.raw
-    : value;
 
 /** What the interceptor needs to know of a route handler, read once. */
 interface RouteTraits {
@@ -62,53 +52,32 @@ function traitsOf(handler: object): RouteTraits {
  * writes what the handler's Observable emits to the
  * raw response, bypassing Nest's per-subscriber `@Sse()` encoding. Guards,
  * pipes, other interceptors and exception filters run as for any route.
+ * (Routes no other interceptor applies to are served without it, by their
+ * handler: see `SseModule`.)
  */
 @Injectable()
 export class SseRouteInterceptor implements NestInterceptor {
-  /** Whether streams are counted per client address (`maxClientsPerAddress`). */
-  private readonly perAddress: boolean;
-
-  constructor(
-    private readonly registry: StreamRegistry,
-    options: ResolvedSseOptions,
-  ) {
-    this.perAddress = Number.isFinite(options.maxClientsPerAddress);
-  }
+  constructor(private readonly registry: StreamRegistry) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
     // The arguments themselves: `switchToHttp()` adds three closures to the
     // context on every call.
-    const request = context.getArgByIndex<
-      Raw<IncomingMessage> & { ip?: unknown }
-    >(0);
-    const response = context.getArgByIndex<
-      Raw<ServerResponse> & FrameworkResponse
-    >(1);
-    const rawRequest = raw(request);
-    const rawResponse = raw(response);
+    const route = routeResponse(
+      context.getArgByIndex(1),
+      this.registry.perAddress,
+    );
     const traits = traitsOf(context.getHandler());
-    if (traits.adopted) attachSseSignal(request, rawResponse);
-    const framework = response === rawResponse ? undefined : response;
-    if (rawRequest.method === 'HEAD') {
-      // Health checks and link checkers: the headers a GET gets, no body,
-      // no stream (the handler does not run), nothing counted. Guards ran.
-      framework?.hijack?.();
-      setStreamHeaders(rawRequest, rawResponse, framework);
-      rawResponse.end();
+    if (traits.adopted) {
+      attachSseSignal(context.getArgByIndex(0), route.response);
+    }
+    if (route.request.method === 'HEAD') {
+      answerHead(route); // Guards ran; the handler does not.
       return of(undefined);
     }
     return this.registry.serve({
+      ...route,
       source: next.handle() as Observable<SseFrame | SseMessage>,
       handOver: traits.innermost,
-      request: rawRequest,
-      response: rawResponse,
-      framework,
-      // Express and Fastify both resolve `ip` through their proxy settings
-      // (not free: a system call, then the proxy rules).
-      clientAddress:
-        this.perAddress && typeof request.ip === 'string'
-          ? request.ip
-          : undefined,
     });
   }
 }
