@@ -8,6 +8,7 @@ import { Subject } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';
+import { isoTimeNow } from '../framing/iso-time.js';
 import { KeepAliveTimer } from '../framing/keep-alive-timer.js';
 import { shutdownRetryFrame } from '../framing/shutdown-retry.js';
 import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';
@@ -190,7 +191,8 @@ export class BroadcastService
       SseFrame.from({
         type: CONNECTED_EVENT,
         id: client.lastId,
-        data: { clientId: client.id, serverTime: new Date().toISOString() },
+        // JSON text as JSON.stringify writes it: the two values need no escapes.
+        data: `{"clientId":"${client.id}","serverTime":"${isoTimeNow()}"}`,
         retry: this.options.retryMs,
       }),
     );
@@ -312,6 +314,10 @@ export class BroadcastService
 
   /** A debug line, built only when debug logging is on (it runs per connect). */
   private debug(message: () => string): void {
+    // Without a logger (`logger: false`), Nest's loggers print nothing.
+    const nestLogger = (Logger as unknown as { staticInstanceRef?: unknown })
+      .staticInstanceRef;
+    if (nestLogger === undefined) return;
     // Nest 11's isLevelEnabled() answers false for every level until levels
     // are set, though its loggers then print them all; with levels set,
     // 'fatal' is always enabled. Nest 12 answers as the logger prints.
