@@ -16,9 +16,15 @@
 //   node bench/connect-cost.mjs                      raw, library, library-fastify; 10,000 clients; 3 rounds
 //   node bench/connect-cost.mjs --instructions --rounds 1
 //   node bench/connect-cost.mjs --targets raw,library --base /tmp/base/dist
+//   node bench/connect-cost.mjs --instructions --node-args=--single-threaded
 //
 // `--base <dist>` also runs each library target from another build (as
 // `<name>@base`), alternating with this one: an A/B comparison of a change.
+// It is the `dist` of another checkout, built (`git worktree add`, or
+// `git archive <commit> | tar -x`, then `npx tsc -p tsconfig.build.json`;
+// the demo serves `../demo/public` next to it). `--node-args` are node
+// flags for every server: `--single-threaded` makes instruction counts
+// repeatable (GC and compilation on the main thread, not racing it).
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +42,9 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     instructions: { type: 'boolean', default: false },
     base: { type: 'string' },
+    'node-args': { type: 'string', default: '' },
+    // A loopback source address of its own: ports of its own (~28,000).
+    from: { type: 'string', default: '127.0.0.1' },
     out: {
       type: 'string',
       default: fileURLToPath(new URL('./results', import.meta.url)),
@@ -109,6 +118,7 @@ async function measure({ key, server: name, env }) {
   const counter = args.instructions ? new InstructionCounter(key) : undefined;
   const server = await startServer(name, {
     env,
+    nodeArgs: args['node-args'].split(' ').filter(Boolean),
     wrapper: counter?.wrapper,
     startTimeoutMs: counter ? 600_000 : 90_000,
   });
@@ -120,6 +130,7 @@ async function measure({ key, server: name, env }) {
       measureFrom: 0,
       now,
       connectTimeoutMs: 300_000,
+      localAddress: args.from,
     });
     await warm.connect(url, BATCH);
     warm.close();
@@ -130,6 +141,7 @@ async function measure({ key, server: name, env }) {
       measureFrom: 0,
       now,
       connectTimeoutMs: 300_000,
+      localAddress: args.from,
     });
     counter?.begin(server.pid);
     const cpuBefore = cpuMs(server.pid);
@@ -137,13 +149,15 @@ async function measure({ key, server: name, env }) {
     const cpu = cpuMs(server.pid) - cpuBefore;
     const instructions = await counter?.end(server.pid);
     pool.close();
+    // Clients that could not connect cost the server little: not counted.
+    const opened = clients - pool.connectErrors;
     return {
       key,
       clients,
       connectMs: Math.round(ms),
-      cpuMsPerConnect: cpu / clients,
+      cpuMsPerConnect: cpu / opened,
       instructionsPerConnect:
-        instructions === undefined ? undefined : instructions / clients,
+        instructions === undefined ? undefined : instructions / opened,
       connectErrors: pool.connectErrors,
       connectFailures: pool.connectFailures,
     };

@@ -305,11 +305,13 @@ export class BroadcastService
       () =>
         `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}; ${this.clients.size} open)`,
     );
-    this.changes.next({
-      type: 'connect',
-      clientId: client.id,
-      channels: client.channels,
-    });
+    if (this.changes.observed) {
+      this.changes.next({
+        type: 'connect',
+        clientId: client.id,
+        channels: client.channels,
+      });
+    }
   }
 
   /** A debug line, built only when debug logging is on (it runs per connect). */
@@ -337,10 +339,12 @@ export class BroadcastService
     this.debug(
       () => `Client ${client.id} disconnected (${this.clients.size} open)`,
     );
-    this.changes.next({
-      type: 'disconnect',
-      clientId: client.id,
-      channels: client.channels,
-    });
+    if (this.changes.observed) {
+      this.changes.next({
+        type: 'disconnect',
+        clientId: client.id,
+        channels: client.channels,
+      });
+    }
   }
 }
