@@ -44,14 +44,19 @@ export function handlerReturned(response: unknown, result: unknown): unknown {
   waiters.delete(key);
   const handed =
     isObservable(result) && waiter.takeResult(result) ? EMPTY : result;
-  const held = headersHeldBy(result);
-  if (held) {
-    const returned = () => waiter.handlerReturned();
-    held.then(returned, returned);
-  } else {
-    waiter.handlerReturned();
-  }
+  onceHeadersMayGo(result, waiter);
   return handed;
+}
+
+/**
+ * Tells `waiter` that the handler returned `result`: at once, or once the
+ * promise `holdHeadersUntil` put on it settled.
+ */
+export function onceHeadersMayGo(result: unknown, waiter: HandlerWaiter): void {
+  const held = headersHeldBy(result);
+  if (!held) return waiter.handlerReturned();
+  const returned = () => waiter.handlerReturned();
+  held.then(returned, returned);
 }
 
 /** The raw response (Express), or `reply.raw` (Fastify), when it has a waiter. */
@@ -81,8 +86,7 @@ export function holdHeadersUntil<T extends object>(
   return stream;
 }
 
-/** The promise the headers of `result` wait for (`holdHeadersUntil`), if any. */
-export function headersHeldBy(result: unknown): Promise<unknown> | undefined {
+function headersHeldBy(result: unknown): Promise<unknown> | undefined {
   if (typeof result !== 'object' || result === null) return undefined;
   return (result as Holder)[HEADERS_HELD];
 }

@@ -12,7 +12,7 @@ import type { HandlerWaiter } from './handler-hand-off.js';
 import {
   awaitHandler,
   cancelHandOff,
-  headersHeldBy,
+  onceHeadersMayGo,
 } from './handler-hand-off.js';
 import { applyRetryAfter } from './retry-after.js';
 import { releaseRoutingLeftovers } from './routing-leftovers.js';
@@ -133,13 +133,7 @@ export class ServedStream implements FrameSink, HandlerWaiter, Unsubscribable {
     this.handOver = true;
     if (isObservable(result)) this.takeResult(result);
     else this.subscription = of(result as SseMessage).subscribe(this);
-    const held = headersHeldBy(result);
-    if (held) {
-      const returned = () => this.handlerReturned();
-      held.then(returned, returned);
-    } else {
-      this.handlerReturned();
-    }
+    onceHeadersMayGo(result, this);
   }
 
   /** The handler's own Observable: connected straight to this stream when it can be. */
