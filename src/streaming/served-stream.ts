@@ -175,11 +175,13 @@ export class ServedStream implements FrameSink, HandlerWaiter, Unsubscribable {
 
   error(err: unknown): void {
     if (!this.connection.headersCommitted) {
-      // Still an HTTP answer: the exception filters write it.
+      // Still an HTTP answer: the exception filters write it, and the
+      // response is theirs (no commit once the handler returned).
       applyRetryAfter(this.response, err);
       const pipeline = this.pipeline;
       this.pipeline = undefined;
       pipeline?.error(err);
+      this.connection.release();
       return;
     }
     logger.warn(`SSE stream failed: ${String(err)}`);
