@@ -9,22 +9,26 @@
 //   machine's load (caches, frequency, the other core's neighbours).
 // - `--instructions`: the server runs under valgrind's callgrind, with
 //   instrumentation off until the measured phase, and the figure is the
-//   instructions it executed (user space, all threads) per connect: the same
-//   whatever else runs. Kernel work (the socket writes themselves) is not in
-//   it. About 50× slower: 10,000 connects take ~3 minutes per target.
+//   instructions it executed (user space, all threads) per connect: no
+//   clock, so far steadier than CPU time (but see below). Kernel work (the
+//   socket calls themselves) is not in it. About 50× slower: 10,000
+//   connects take 1 to 3 minutes per target.
 //
 //   node bench/connect-cost.mjs                      raw, library, library-fastify; 10,000 clients; 3 rounds
 //   node bench/connect-cost.mjs --instructions --rounds 1
 //   node bench/connect-cost.mjs --targets raw,library --base /tmp/base/dist
-//   node bench/connect-cost.mjs --instructions --node-args=--single-threaded
 //
 // `--base <dist>` also runs each library target from another build (as
 // `<name>@base`), alternating with this one: an A/B comparison of a change.
 // It is the `dist` of another checkout, built (`git worktree add`, or
 // `git archive <commit> | tar -x`, then `npx tsc -p tsconfig.build.json`;
 // the demo serves `../demo/public` next to it). `--node-args` are node
-// flags for every server: `--single-threaded` makes instruction counts
-// repeatable (GC and compilation on the main thread, not racing it).
+// flags for every server.
+//
+// Instruction counts move with how the connects arrive: a server that falls
+// behind (the machine busy with other work) takes several per event-loop
+// turn and spends fewer instructions on each. On a quiet machine two runs
+// agree within 1%; compare A and B in the same run, as `--base` does.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
