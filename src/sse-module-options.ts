@@ -5,9 +5,10 @@ import type { SseTransport } from './transports/sse.transport.js';
 /** Options of `SseModule.forRoot()` / `forRootAsync()`. Every one is optional. */
 export interface SseModuleOptions {
   /**
-   * Seconds between `: keep-alive` comments on every open stream, which keep
-   * proxies with idle timeouts (ALB 60 s, Cloudflare ~100 s) from cutting it.
-   * `0` turns them off.
+   * The longest a stream stays silent: one that had nothing else to send
+   * for most of it gets a `: keep-alive` comment, which keeps proxies with
+   * idle timeouts (ALB 60 s, Cloudflare ~100 s) from cutting it. `0` turns
+   * them off.
    * @default 15
    */
   keepAliveSeconds?: number;

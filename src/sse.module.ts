@@ -78,6 +78,7 @@ export class SseModule extends ConfigurableSseModule implements NestModule {
     private readonly discovery: DiscoveryService,
     private readonly config: ApplicationConfig,
     private readonly interceptor: SseRouteInterceptor,
+    private readonly registry: StreamRegistry,
     private readonly options: ResolvedSseOptions,
   ) {
     super();
@@ -86,14 +87,16 @@ export class SseModule extends ConfigurableSseModule implements NestModule {
   /**
    * Not for middleware: Nest calls it once the controllers are built and
    * before their routes are registered, the one moment the `@Sse()` routes
-   * can be put on the fast path.
+   * can be put on the fast path, and the routes no other interceptor
+   * applies to can be served without one.
    */
   configure(_consumer: MiddlewareConsumer): void {
     const mode = this.options.adoptNestSse;
-    if (mode === false) return;
     const { intercepted } = adoptNestSseRoutes({
       controllers: this.discovery.getControllers(),
       interceptor: this.interceptor,
+      registry: this.registry,
+      adoptSse: mode !== false,
       evenIntercepted: mode === 'always',
       globalInterceptors:
         this.config.getGlobalInterceptors().length > 0 ||

@@ -6,8 +6,15 @@
 // HTTPS_KEY serve HTTPS (with HTTP/2 on Fastify), SSE_KEEPALIVE_SECONDS=0
 // turns keep-alive comments off, JWT_SECRET makes a stream opened with a JWT
 // its `sub`'s (publishing then needs a token: bench/user-publish.mjs).
-import { createDemoApp } from '../../dist/demo/demo.app.js';
+// BENCH_DIST=<dir> runs another build of the demo and library (an A/B
+// comparison: bench/connect-cost.mjs --base).
+import { pathToFileURL } from 'node:url';
 import { announceReady } from './ready.mjs';
+
+const dist = process.env.BENCH_DIST
+  ? pathToFileURL(`${process.env.BENCH_DIST}/`)
+  : new URL('../../dist/', import.meta.url);
+const { createDemoApp } = await import(new URL('demo/demo.app.js', dist));
 
 const app = await createDemoApp({
   port: 0,

@@ -42,24 +42,27 @@ export const SERVERS = {
 };
 
 /**
- * Spawns `node <script>` under a shell that raises the open-files limit as
+ * Spawns `node <script>` (or `<wrapper...> node <script>`) under a shell that raises the open-files limit as
  * far as allowed (10,000 clients need 10,000 descriptors), and resolves
  * once it listens.
  */
 export function startServer(
   name,
-  { env = {}, nodeArgs = [], startTimeoutMs = 90_000 } = {},
+  { env = {}, nodeArgs = [], wrapper = [], startTimeoutMs = 90_000 } = {},
 ) {
   const server = SERVERS[name];
   if (!server) throw new Error(`Unknown bench server "${name}"`);
-  const child = spawnWithFdLimit(
+  // `wrapper`: a command that runs node, e.g. valgrind and its options.
+  const [command, ...args] = [
+    ...wrapper,
     process.execPath,
-    [...nodeArgs, server.script],
-    {
-      env: { ...process.env, DEMO_LOG: 'silent', ...server.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+    ...nodeArgs,
+    server.script,
+  ];
+  const child = spawnWithFdLimit(command, args, {
+    env: { ...process.env, DEMO_LOG: 'silent', ...server.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -16,18 +16,32 @@ export function announceReady(server) {
 function profileOnSignal(file) {
   const session = new Session();
   session.connect();
+  // BENCH_PROFILE_ALLOCATIONS=1: where memory is allocated (every sampled
+  // allocation, including what the next GC frees), not where time goes.
+  const allocations = process.env.BENCH_PROFILE_ALLOCATIONS === '1';
   let running = false;
   process.on('SIGWINCH', async () => {
     if (!running) {
       running = true;
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 100 });
-      await session.post('Profiler.start');
+      if (allocations) {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 256,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      } else {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 100 });
+        await session.post('Profiler.start');
+      }
       process.stdout.write('PROFILING\n');
       return;
     }
     running = false;
-    const { profile } = await session.post('Profiler.stop');
+    const { profile } = await session.post(
+      allocations ? 'HeapProfiler.stopSampling' : 'Profiler.stop',
+    );
     writeFileSync(file, JSON.stringify(profile));
     process.stdout.write('PROFILED\n');
   });

@@ -21,7 +21,8 @@ const BROADCAST_PAYLOAD = {
 
 /** `?channel=a&channel=b` and `?channel=a,b` both mean [a, b]. */
 export function parseChannels(raw: string | string[] | undefined): string[] {
-  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  if (raw === undefined) return [];
+  const values = Array.isArray(raw) ? raw : [raw];
   return values
     .flatMap((v) => String(v).split(','))
     .map((c) => c.trim())

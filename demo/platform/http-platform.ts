@@ -101,7 +101,7 @@ export async function serveStatic(
     const entries = new Set(readdirSync(root));
     const files = express.static(root, { index: 'index.html' });
     app.use(prefix, (req: Request, res: Response, next: NextFunction) => {
-      const first = req.path.split('/', 2)[1];
+      const first = firstSegment(req.url);
       if (first === '' || entries.has(first)) files(req, res, next);
       else next();
     });
@@ -119,4 +119,20 @@ export function serveHtml(
     adapter.setHeader(response, 'Content-Type', 'text/html; charset=utf-8');
     adapter.reply(response, html, 200);
   });
+}
+
+/**
+ * The first segment of a request's path (`app.js` of `/app.js?v=2`), read
+ * straight from the URL: `req.path` would parse all of it, on every
+ * request, stream connects included.
+ */
+function firstSegment(url: string): string {
+  let end = 1;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    // '/', '?', '#'
+    if (c === 47 || c === 63 || c === 35) break;
+    end++;
+  }
+  return url.slice(1, end);
 }

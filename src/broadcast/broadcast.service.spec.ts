@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it, mock } from 'node:test';
 import fc from 'fast-check';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { parseSseBytes } from '../../test/support/parse-sse.js';
@@ -15,6 +15,8 @@ import type {
 } from '../transports/transport-event.js';
 import type { SseFrame } from '../framing/sse-frame.js';
 import { InMemoryTransport } from '../transports/in-memory.transport.js';
+import type { SinkSource } from '../streaming/frame-sink.js';
+import { CONNECT_SINK } from '../streaming/frame-sink.js';
 
 /** Counts what reaches the transport, and can hold replays back to test the handoff. */
 class ControlledTransport extends InMemoryTransport {
@@ -494,6 +496,53 @@ describe('BroadcastService', () => {
       await tick();
       assert.deepEqual(client.received(), []);
       assert.equal(client.state.error, undefined);
+      assert.equal(service.connectedClients.total, 0);
+    });
+  });
+
+  describe('keep-alive', () => {
+    afterEach(() => mock.timers.reset());
+
+    /** The keep-alive comments among what a client got. */
+    const comments = (client: { frames: SseFrame[] }) =>
+      client.frames.filter((f) => f.comment?.startsWith('keep-alive'));
+
+    it('comments only on streams silent for most of keepAliveSeconds, once per interval', async () => {
+      mock.timers.enable({ apis: ['setInterval'] });
+      const { service } = setup({ keepAliveSeconds: 1 });
+      const busy = connect(service, { channels: ['busy'] });
+      const idle = connect(service);
+      // 4 s, a broadcast to the busy stream every 0.5 s.
+      for (let ms = 0; ms < 4000; ms += 250) {
+        if (ms % 500 === 0) {
+          await service.publish({ channel: 'busy', event: 'e', data: ms });
+        }
+        mock.timers.tick(250);
+      }
+      assert.equal(busy.received().length, 8);
+      assert.equal(comments(busy).length, 0, 'no comment between broadcasts');
+      assert.equal(comments(idle).length, 4, 'one per second of silence');
+      busy.close();
+      idle.close();
+    });
+
+    it('leaves a stream connected straight to its served connection to that connection', () => {
+      mock.timers.enable({ apis: ['setInterval'] });
+      const { service } = setup({ keepAliveSeconds: 1 });
+      const frames: SseFrame[] = [];
+      const source = service.stream() as unknown as SinkSource;
+      const connection = source[CONNECT_SINK]({
+        next: (frame) => frames.push(frame),
+        error: assert.fail,
+        complete: assert.fail,
+      });
+      const other = connect(service);
+      mock.timers.tick(3000);
+      assert.equal(service.connectedClients.total, 2);
+      assert.equal(comments({ frames }).length, 0);
+      assert.equal(comments(other).length, 3);
+      connection.unsubscribe();
+      other.close();
       assert.equal(service.connectedClients.total, 0);
     });
   });

@@ -3,11 +3,12 @@ import type {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
-import { Observable, Subject, concat, defer, from, ignoreElements } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import { ErrorMessages } from '../errors/error-messages.js';
 import { SseFrame, checkField, serializeData } from '../framing/sse-frame.js';
+import { isoTimeNow } from '../framing/iso-time.js';
 import { KeepAliveTimer } from '../framing/keep-alive-timer.js';
 import { shutdownRetryFrame } from '../framing/shutdown-retry.js';
 import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';
@@ -24,7 +25,10 @@ import type {
   StoredEvent,
 } from '../transports/transport-event.js';
 import { SseTransport } from '../transports/sse.transport.js';
+import type { ClientTracker } from './broadcast-client.js';
 import { BroadcastClient } from './broadcast-client.js';
+import type { ClientOpener } from './broadcast-stream.js';
+import { BroadcastStream } from './broadcast-stream.js';
 import type { BroadcastMessage } from './broadcast-message.js';
 import type { BroadcastStats } from './broadcast-stats.js';
 import type {
@@ -67,6 +71,9 @@ const changeOf = (
     ? { type, clientId: id, channels }
     : { type, clientId: id, channels, user };
 
+/** The channels of a stream that subscribed to none. */
+const NO_CHANNELS: readonly string[] = Object.freeze([]);
+
 /** A client's id as the library echoes it: at most `MAX_EVENT_ID_LENGTH` characters. */
 const shorten = (id: string) =>
   id.length > MAX_EVENT_ID_LENGTH ? `${id.slice(0, MAX_EVENT_ID_LENGTH)}…` : id;
@@ -84,10 +91,14 @@ export class BroadcastService
   private readonly changes = new Subject<ClientChange>();
   private readonly subscription: Subscription;
   /**
-   * One timer for all broadcast streams: the same comment frame to each,
-   * part of the stream itself so it also flows under Nest's own `@Sse()`.
+   * One timer for the broadcast streams that are silent: the same comment
+   * frame to each, part of the stream itself so it also flows under Nest's
+   * own `@Sse()`. Streams connected straight to a served connection
+   * (`@SseRoute()`, adopted `@Sse()` routes) get it from the connection.
    */
   private readonly keepAlive: KeepAliveTimer;
+  /** What every client shares of this service. */
+  private readonly tracker: ClientTracker;
   private publishedCount = 0;
   private delivered = 0;
   private replayed = 0;
@@ -100,8 +111,12 @@ export class BroadcastService
     private readonly options: ResolvedSseOptions,
   ) {
     this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
-      for (const client of this.clients.all) client.send(frame);
+      for (const client of this.clients.all) client.keepAlive(frame);
     });
+    this.tracker = {
+      keepAlive: this.keepAlive,
+      release: (client) => this.remove(client),
+    };
     this.subscription = transport.events$.subscribe((event) =>
       this.deliver(event),
     );
@@ -151,7 +166,9 @@ export class BroadcastService
    * is. `@SseRoute()` applies `maxClients`.
    */
   stream(options: StreamOptions = {}): Observable<SseFrame> {
-    const channels = [...new Set(options.channels ?? [])];
+    const channels = options.channels?.length
+      ? [...new Set(options.channels)]
+      : NO_CHANNELS;
     const max = this.options.maxChannelsPerStream;
     if (channels.length > max) {
       throw new BadRequestException(
@@ -166,21 +183,27 @@ export class BroadcastService
     );
     const identity = identifyStream(this.options.identify, options.request);
     if (!verdict && !(identity instanceof Promise)) {
-      return this.open(channels, options.lastEventId, identity);
+      return new BroadcastStream(
+        this.openClient,
+        channels,
+        options.lastEventId,
+        identity,
+        undefined,
+      );
     }
     // Both settle before any byte: a refusal or a bad identity is still an
     // HTTP error, and the stream opens knowing whose it is.
-    let user: string | undefined;
-    const settled = Promise.all([verdict, identity]).then(([, id]) => {
-      user = id;
+    const settled = Promise.all([verdict, identity]).then(([, user]) => {
+      stream.user = user;
     });
-    return holdHeadersUntil(
-      concat(
-        from(settled).pipe(ignoreElements()),
-        defer(() => this.open(channels, options.lastEventId, user)),
-      ),
+    const stream = new BroadcastStream(
+      this.openClient,
+      channels,
+      options.lastEventId,
+      undefined,
       settled,
     );
+    return holdHeadersUntil(stream, settled);
   }
 
   /** Counters for logs and metrics. */
@@ -193,41 +216,48 @@ export class BroadcastService
     };
   }
 
-  private open(
-    channels: string[],
-    lastEventId: string | undefined,
-    user: string | undefined,
-  ): Observable<SseFrame> {
-    return new Observable<SseFrame>((subscriber) => {
-      // Taken as the client joins the live feed: nothing after it is missed.
-      const head = this.transport.head();
-      // Longer than any id the transport issues: not one of ours.
-      const foreign =
-        lastEventId !== undefined && lastEventId.length > MAX_EVENT_ID_LENGTH;
-      const client = new BroadcastClient(
-        randomUUID(),
-        channels,
-        user,
-        subscriber,
-        lastEventId === undefined || foreign ? head : lastEventId,
-      );
-      this.add(client);
-      client.send(
-        SseFrame.from({
-          type: CONNECTED_EVENT,
-          id: client.lastId,
-          data: { clientId: client.id, serverTime: new Date().toISOString() },
-          retry: this.options.retryMs,
-        }),
-      );
-      if (foreign) {
-        this.sendGap(client, lastEventId, { events: [], gap: 'unknown' });
-      } else if (lastEventId !== undefined) {
-        this.replay(client, lastEventId, head);
-      }
-      return () => this.remove(client);
-    });
-  }
+  /**
+   * Opens one client of a `BroadcastStream`: the `connected` event, then
+   * the replay after `lastEventId`, then live events.
+   */
+  private readonly openClient: ClientOpener = (
+    channels,
+    lastEventId,
+    user,
+    sink,
+    keptAliveBySink,
+  ) => {
+    // Taken as the client joins the live feed: nothing after it is missed.
+    const head = this.transport.head();
+    // Longer than any id the transport issues: not one of ours.
+    const foreign =
+      lastEventId !== undefined && lastEventId.length > MAX_EVENT_ID_LENGTH;
+    const client = new BroadcastClient(
+      randomUUID(),
+      channels,
+      user,
+      sink,
+      lastEventId === undefined || foreign ? head : lastEventId,
+      this.tracker,
+      keptAliveBySink,
+    );
+    this.add(client);
+    client.send(
+      SseFrame.from({
+        type: CONNECTED_EVENT,
+        id: client.lastId,
+        // JSON text as JSON.stringify writes it: the two values need no escapes.
+        data: `{"clientId":"${client.id}","serverTime":"${isoTimeNow()}"}`,
+        retry: this.options.retryMs,
+      }),
+    );
+    if (foreign) {
+      this.sendGap(client, lastEventId, { events: [], gap: 'unknown' });
+    } else if (lastEventId !== undefined) {
+      this.replay(client, lastEventId, head);
+    }
+    return client;
+  };
 
   /** Open broadcast streams of this process, in all and per channel. */
   get connectedClients(): ConnectedClients {
@@ -337,11 +367,15 @@ export class BroadcastService
       () =>
         `Client ${client.id} connected (channels: ${client.channels.join(', ') || 'none'}${client.user === undefined ? '' : `; user ${client.user}`}; ${this.clients.size} open)`,
     );
-    this.changes.next(changeOf('connect', client));
+    if (this.changes.observed) this.changes.next(changeOf('connect', client));
   }
 
   /** A debug line, built only when debug logging is on (it runs per connect). */
   private debug(message: () => string): void {
+    // Without a logger (`logger: false`), Nest's loggers print nothing.
+    const nestLogger = (Logger as unknown as { staticInstanceRef?: unknown })
+      .staticInstanceRef;
+    if (nestLogger === undefined) return;
     // Nest 11's isLevelEnabled() answers false for every level until levels
     // are set, though its loggers then print them all; with levels set,
     // 'fatal' is always enabled. Nest 12 answers as the logger prints.
@@ -356,6 +390,8 @@ export class BroadcastService
     this.debug(
       () => `Client ${client.id} disconnected (${this.clients.size} open)`,
     );
-    this.changes.next(changeOf('disconnect', client));
+    if (this.changes.observed) {
+      this.changes.next(changeOf('disconnect', client));
+    }
   }
 }

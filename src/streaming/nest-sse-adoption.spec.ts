@@ -10,6 +10,7 @@ import {
   Query,
   Res,
   Sse,
+  SseSignal,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
@@ -28,7 +29,9 @@ import {
   SSE_METADATA,
   SSE_OPTIONS_METADATA,
 } from './nest-metadata-keys.js';
+import { SseRoute } from './sse-route.decorator.js';
 import { SseRouteInterceptor } from './sse-route.interceptor.js';
+import type { StreamRegistry } from './stream.registry.js';
 
 class OwnInterceptor implements NestInterceptor {
   intercept(_: unknown, next: CallHandler) {
@@ -70,6 +73,23 @@ class Stock {
   ownNext(@Next() next: unknown) {
     return next;
   }
+
+  @Sse('signal')
+  signal(@SseSignal() signal?: AbortSignal) {
+    return signal;
+  }
+
+  @SseRoute('route')
+  @UseGuards(AllowGuard)
+  route(@Query('n') n?: string) {
+    return `route ${n}`;
+  }
+
+  @SseRoute('intercepted-route')
+  @UseInterceptors(OwnInterceptor)
+  interceptedRoute() {
+    return 'intercepted route';
+  }
 }
 
 @Controller()
@@ -97,6 +117,15 @@ const interceptor = Object.create(
   SseRouteInterceptor.prototype,
 ) as SseRouteInterceptor;
 
+/** Stands in for the app's registry: hands back what the handler returned. */
+const registry = {
+  perAddress: false,
+  serveResult: (_route: unknown, result: unknown) => result,
+} as unknown as StreamRegistry;
+
+/** A response as a handler gets it (its request is all a HEAD check reads). */
+const response = { req: { method: 'GET' } };
+
 type Instance = Record<string, (...args: unknown[]) => unknown>;
 
 /** A controller as `DiscoveryService.getControllers()` lists it. */
@@ -107,6 +136,8 @@ function adopt(instances: object[], options: Partial<AdoptionOptions> = {}) {
   return adoptNestSseRoutes({
     controllers: instances.map((instance) => wrapper(instance)),
     interceptor,
+    registry,
+    adoptSse: true,
     evenIntercepted: false,
     globalInterceptors: false,
     ...options,
@@ -123,10 +154,11 @@ function responseParams(type: object, method: string): number[] {
 }
 
 describe('adoptNestSseRoutes', () => {
-  it("gives the controller instance a plain route handler in place of each @Sse() method, with this app's interceptor innermost", () => {
+  it('gives the controller instance a plain route handler in place of each @Sse() method, which serves it without an interceptor when none applies', () => {
     const stock = new Stock() as unknown as Instance;
     const result = adopt([stock]);
-    assert.deepEqual(result.adopted, ['Stock.events']);
+    assert.deepEqual(result.adopted, ['Stock.events', 'Stock.signal']);
+    assert.deepEqual(result.direct, ['Stock.events', 'Stock.route']);
     const handler = stock.events;
     assert.ok(Object.prototype.hasOwnProperty.call(stock, 'events'));
     assert.notEqual(handler, Stock.prototype.events);
@@ -134,9 +166,10 @@ describe('adoptNestSseRoutes', () => {
     assert.equal(isAdoptedSseHandler(handler), true);
     assert.equal(Reflect.getMetadata(SSE_METADATA, handler), undefined);
     assert.equal(Reflect.getMetadata(SSE_OPTIONS_METADATA, handler), undefined);
-    assert.deepEqual(Reflect.getMetadata(INTERCEPTORS_METADATA, handler), [
-      interceptor,
-    ]);
+    assert.equal(
+      Reflect.getMetadata(INTERCEPTORS_METADATA, handler),
+      undefined,
+    );
     // The rest of the method's metadata goes with it.
     assert.equal(Reflect.getMetadata(PATH_METADATA, handler), 'events');
     assert.equal(Reflect.getMetadata(HTTP_CODE_METADATA, handler), 200);
@@ -151,8 +184,55 @@ describe('adoptNestSseRoutes', () => {
     assert.equal(isAdoptedSseHandler(Stock.prototype.events), false);
     // A response parameter past the method's own, so Nest sends nothing after the stream.
     assert.deepEqual(responseParams(Stock, 'events'), [1]);
-    // The handler still runs the method, on its instance.
-    assert.equal(handler.call(stock, '3', {}), 'events 3');
+    // The handler still runs the method, on its instance, and serves what it returns.
+    assert.equal(handler.call(stock, '3', response), 'events 3');
+  });
+
+  it("puts this app's interceptor innermost on an @Sse() route that reads @SseSignal() (it sets the signal up)", () => {
+    const stock = new Stock() as unknown as Instance;
+    adopt([stock]);
+    assert.equal(isAdoptedSseHandler(stock.signal), true);
+    assert.deepEqual(Reflect.getMetadata(INTERCEPTORS_METADATA, stock.signal), [
+      interceptor,
+    ]);
+  });
+
+  it('serves an @SseRoute() method without its interceptor when no other applies, and leaves the others', () => {
+    const stock = new Stock() as unknown as Instance;
+    adopt([stock]);
+    assert.ok(Object.prototype.hasOwnProperty.call(stock, 'route'));
+    assert.equal(
+      Reflect.getMetadata(INTERCEPTORS_METADATA, stock.route),
+      undefined,
+    );
+    assert.deepEqual(Reflect.getMetadata(GUARDS_METADATA, stock.route), [
+      AllowGuard,
+    ]);
+    assert.equal(Reflect.getMetadata(PATH_METADATA, stock.route), 'route');
+    assert.equal(isAdoptedSseHandler(stock.route), false);
+    assert.equal(stock.route.call(stock, '5', response), 'route 5');
+    assert.ok(!Object.prototype.hasOwnProperty.call(stock, 'interceptedRoute'));
+    // Global interceptors apply to every route: they all keep theirs.
+    const global = new Stock();
+    adopt([global], { globalInterceptors: true });
+    assert.ok(!Object.prototype.hasOwnProperty.call(global, 'route'));
+  });
+
+  it('answers HEAD on a directly served route without running the handler', () => {
+    const stock = new Stock() as unknown as Instance;
+    adopt([stock]);
+    const headers: Record<string, unknown> = {};
+    let ended = false;
+    const head = {
+      req: { method: 'HEAD', httpVersionMajor: 1 },
+      setHeader: (name: string, value: unknown) => (headers[name] = value),
+      hasHeader: (name: string) => name in headers,
+      removeHeader: (name: string) => delete headers[name],
+      end: () => (ended = true),
+    };
+    assert.equal(stock.route.call(stock, '5', head), undefined);
+    assert.equal(ended, true);
+    assert.match(String(headers['Content-Type']), /^text\/event-stream/);
   });
 
   it('adds the response parameter once for every app of the process', () => {
@@ -184,14 +264,22 @@ describe('adoptNestSseRoutes', () => {
 
     const global = adopt([new Stock()], { globalInterceptors: true });
     assert.deepEqual(global.adopted, []);
-    assert.deepEqual(global.intercepted, ['Stock.events', 'Stock.shout']);
+    assert.deepEqual(global.intercepted, [
+      'Stock.events',
+      'Stock.shout',
+      'Stock.signal',
+    ]);
 
     const always = new Stock() as unknown as Instance;
     const result = adopt([always], {
       evenIntercepted: true,
       globalInterceptors: true,
     });
-    assert.deepEqual(result.adopted, ['Stock.events', 'Stock.shout']);
+    assert.deepEqual(result.adopted, [
+      'Stock.events',
+      'Stock.shout',
+      'Stock.signal',
+    ]);
     // The route's own interceptors run first, around the hand-over.
     assert.deepEqual(Reflect.getMetadata(INTERCEPTORS_METADATA, always.shout), [
       OwnInterceptor,
@@ -204,10 +292,12 @@ describe('adoptNestSseRoutes', () => {
     const result = adoptNestSseRoutes({
       controllers: [wrapper(stock, false)],
       interceptor,
+      registry,
+      adoptSse: true,
       evenIntercepted: false,
       globalInterceptors: false,
     });
-    assert.deepEqual(result, { adopted: [], intercepted: [] });
+    assert.deepEqual(result, { adopted: [], intercepted: [], direct: [] });
     assert.ok(!Object.prototype.hasOwnProperty.call(stock, 'events'));
   });
 

@@ -1,6 +1,7 @@
-import { Res } from '@nestjs/common';
+import { Res, SseSignal } from '@nestjs/common';
 import type { DiscoveryService } from '@nestjs/core';
 import { ADOPTED_SSE_METADATA } from './adopted-sse-route.js';
+import { directSseHandler } from './direct-sse-handler.js';
 import {
   INTERCEPTORS_METADATA,
   ROUTE_ARGS_METADATA,
@@ -9,8 +10,13 @@ import {
   SSE_OPTIONS_METADATA,
 } from './nest-metadata-keys.js';
 import type { Handler } from './sse-route.decorator.js';
-import { handingOver, responseParamIndex } from './sse-route.decorator.js';
-import type { SseRouteInterceptor } from './sse-route.interceptor.js';
+import {
+  handingOver,
+  responseParamIndex,
+  sseRouteHandlerOf,
+} from './sse-route.decorator.js';
+import { SseRouteInterceptor } from './sse-route.interceptor.js';
+import type { StreamRegistry } from './stream.registry.js';
 
 /** What Nest's discovery gives for one controller of the app. */
 type ControllerWrapper = ReturnType<DiscoveryService['getControllers']>[number];
@@ -19,8 +25,12 @@ type ControllerWrapper = ReturnType<DiscoveryService['getControllers']>[number];
 export interface AdoptionOptions {
   /** The app's controllers (`DiscoveryService.getControllers()`). */
   readonly controllers: Iterable<ControllerWrapper>;
-  /** The app's `SseRouteInterceptor`, which serves the adopted routes. */
+  /** The app's `SseRouteInterceptor`, which serves the adopted routes other interceptors apply to. */
   readonly interceptor: SseRouteInterceptor;
+  /** The app's registry, which the routes no other interceptor applies to are served by directly. */
+  readonly registry: StreamRegistry;
+  /** Adopt Nest's `@Sse()` routes (`adoptNestSse` not `false`); `@SseRoute()` ones are served either way. */
+  readonly adoptSse: boolean;
   /** Adopt the routes interceptors apply to too (`adoptNestSse: 'always'`). */
   readonly evenIntercepted: boolean;
   /** The app has global interceptors: they apply to every route. */
@@ -32,6 +42,8 @@ export interface SseAdoption {
   readonly adopted: string[];
   /** Left to Nest: interceptors apply to them, which would no longer see their events. */
   readonly intercepted: string[];
+  /** `@SseRoute()` and adopted `@Sse()` routes served by their handler, without an interceptor. */
+  readonly direct: string[];
 }
 
 /**
@@ -51,51 +63,101 @@ const ANSWERS_ITSELF = new Set<number>([
 
 /**
  * Puts the `@Sse()` routes of these controllers on the `@SseRoute()` fast
- * path, for this app only. Nest's router takes a route's handler from the
- * controller instance and the handler's metadata from it, so each instance
- * gets an own property: the `@SseRoute()` wrapper of the method, without
+ * path, for this app only, and serves the routes no other interceptor
+ * applies to (`@SseRoute()` ones too) by their handler, without an
+ * interceptor (`directSseHandler`). Nest's router takes a route's handler
+ * from the controller instance and the handler's metadata from it, so each
+ * instance gets an own property: a wrapper of the method, without
  * `@Sse()`'s metadata (Nest serves it as a plain route whose response is
- * handled) and with this `SseRouteInterceptor` innermost. Must run after
- * the controllers are built and before the routes are registered: in a
- * module's `configure()`.
+ * handled), and either without interceptors or with this
+ * `SseRouteInterceptor` innermost. Must run after the controllers are built
+ * and before the routes are registered: in a module's `configure()`.
  */
 export function adoptNestSseRoutes(options: AdoptionOptions): SseAdoption {
-  const result: SseAdoption = { adopted: [], intercepted: [] };
+  const result: SseAdoption = { adopted: [], intercepted: [], direct: [] };
   for (const wrapper of options.controllers) {
     const instance = wrapper.instance as Record<string, unknown> | undefined;
     // A request-scoped controller is built per request: it keeps Nest's path.
     if (!instance || !wrapper.isDependencyTreeStatic()) continue;
     const prototype = Object.getPrototypeOf(instance) as object;
     for (const name of methodNames(prototype)) {
-      const original = (prototype as Record<string, unknown>)[name] as Handler;
+      const method = (prototype as Record<string, unknown>)[name] as Handler;
+      if (Object.prototype.hasOwnProperty.call(instance, name)) continue;
+      const host = prototype.constructor;
+      const label = `${host.name}.${name}`;
+      const sseRoute = sseRouteHandlerOf(method);
+      if (sseRoute) {
+        if (options.globalInterceptors || !onlyOurs(host, method)) continue;
+        define(
+          instance,
+          name,
+          directSseHandler({
+            handler: sseRoute.original,
+            metadataOf: method,
+            responseIndex: sseRoute.responseIndex,
+            registry: options.registry,
+            omit: [INTERCEPTORS_METADATA],
+          }),
+        );
+        result.direct.push(label);
+        continue;
+      }
       if (
-        Object.prototype.hasOwnProperty.call(instance, name) ||
-        Reflect.getMetadata(SSE_METADATA, original) !== true
+        !options.adoptSse ||
+        Reflect.getMetadata(SSE_METADATA, method) !== true
       ) {
         continue;
       }
-      const host = prototype.constructor;
       const known = addedResponseParam(host, name);
       if (known === undefined && answersItself(host, name)) continue;
-      const label = `${host.name}.${name}`;
-      if (
-        !options.evenIntercepted &&
-        (options.globalInterceptors || hasOwnInterceptors(host, original))
-      ) {
+      const intercepted =
+        options.globalInterceptors || hasOwnInterceptors(host, method);
+      if (intercepted && !options.evenIntercepted) {
         result.intercepted.push(label);
         continue;
       }
-      const responseIndex =
-        known ?? addResponseParam(prototype, name, original);
-      Object.defineProperty(instance, name, {
-        value: adopted(original, responseIndex, options.interceptor),
-        configurable: true,
-        writable: true,
-      });
+      const responseIndex = known ?? addResponseParam(prototype, name, method);
+      // `@SseSignal()` needs the interceptor: it sets the signal up before
+      // the parameters are resolved.
+      const direct = !intercepted && !readsSseSignal(host, name);
+      define(
+        instance,
+        name,
+        direct
+          ? markedAdopted(
+              directSseHandler({
+                handler: method,
+                metadataOf: method,
+                responseIndex,
+                registry: options.registry,
+                omit: [
+                  SSE_METADATA,
+                  SSE_OPTIONS_METADATA,
+                  INTERCEPTORS_METADATA,
+                ],
+              }),
+            )
+          : adopted(method, responseIndex, options.interceptor),
+      );
       result.adopted.push(label);
+      if (direct) result.direct.push(label);
     }
   }
   return result;
+}
+
+/** Gives `instance` its own handler for `name`, which Nest's router takes. */
+function define(instance: object, name: string, handler: Handler): void {
+  Object.defineProperty(instance, name, {
+    value: handler,
+    configurable: true,
+    writable: true,
+  });
+}
+
+function markedAdopted(handler: Handler): Handler {
+  Reflect.defineMetadata(ADOPTED_SSE_METADATA, true, handler);
+  return handler;
 }
 
 /** The handler Nest registers in place of `original`. */
@@ -118,8 +180,41 @@ function adopted(
     [...(own ?? []), interceptor],
     handler,
   );
-  Reflect.defineMetadata(ADOPTED_SSE_METADATA, true, handler);
-  return handler;
+  return markedAdopted(handler);
+}
+
+/** An `@SseRoute()` method whose only interceptor is its own `SseRouteInterceptor`. */
+function onlyOurs(host: object, method: Handler): boolean {
+  const own = Reflect.getMetadata(INTERCEPTORS_METADATA, method) as
+    unknown[] | undefined;
+  const onClass = Reflect.getMetadata(INTERCEPTORS_METADATA, host) as
+    unknown[] | undefined;
+  return (
+    own?.length === 1 &&
+    own[0] === SseRouteInterceptor &&
+    (onClass?.length ?? 0) === 0
+  );
+}
+
+/** The factory Nest's `@SseSignal()` puts in a route's parameters, found once. */
+let sseSignalFactory: unknown;
+
+/** Whether `host.name` takes an `@SseSignal()` parameter. */
+function readsSseSignal(host: object, name: string): boolean {
+  if (sseSignalFactory === undefined) {
+    class Probe {
+      handler(): void {}
+    }
+    SseSignal()(Probe.prototype, 'handler', 0);
+    const probe: Record<string, { factory?: unknown }> =
+      Reflect.getMetadata(ROUTE_ARGS_METADATA, Probe, 'handler') ?? {};
+    sseSignalFactory = Object.values(probe)[0]?.factory ?? null;
+  }
+  const params: Record<string, { factory?: unknown }> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, host, name) ?? {};
+  return Object.values(params).some(
+    (param) => param.factory === sseSignalFactory,
+  );
 }
 
 function hasOwnInterceptors(host: object, method: Handler): boolean {

@@ -9,6 +9,7 @@ import {
   setTimeout as sleep,
 } from 'node:timers/promises';
 import { asHttpChunk } from '../framing/http-chunk.js';
+import { KeepAliveTimer } from '../framing/keep-alive-timer.js';
 import { SseConnection } from './sse-connection.js';
 import { SseFrame } from '../framing/sse-frame.js';
 
@@ -39,7 +40,7 @@ function sseServer(
     const connection = new SseConnection(
       request,
       response,
-      maxBufferedBytes,
+      { maxBufferedBytes, keepAlive: new KeepAliveTimer(0, () => {}) },
       (dropped) => {
         open = false;
         reportClose(dropped);

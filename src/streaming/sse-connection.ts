@@ -3,6 +3,7 @@ import { ServerResponse } from 'node:http';
 import { constants as http2 } from 'node:http2';
 import type { Socket } from 'node:net';
 import { asHttpChunk } from '../framing/http-chunk.js';
+import type { KeepAliveTimer } from '../framing/keep-alive-timer.js';
 import { SseFrame } from '../framing/sse-frame.js';
 import type { SseMessage } from '../framing/sse-message.js';
 
@@ -13,6 +14,23 @@ const STREAM_HEADERS: Readonly<Record<string, string>> = {
   'X-Accel-Buffering': 'no',
 };
 const STREAM_HEADER_ENTRIES = Object.entries(STREAM_HEADERS);
+
+/**
+ * What a connection uses of the framework's response when it is not the raw
+ * one (Fastify's reply): the headers it holds until it sends (`@Header()`,
+ * CORS), and `hijack`, which tells it the handler answers by itself.
+ */
+export interface FrameworkResponse {
+  getHeaders?(): Record<string, unknown>;
+  hijack?(): unknown;
+}
+
+/** What a connection takes from the registry that serves it. */
+export interface ConnectionSettings {
+  readonly maxBufferedBytes: number;
+  /** The keep-alive timer, whose tick each write notes. */
+  readonly keepAlive: KeepAliveTimer;
+}
 
 /** What `drop` needs of the `Http2Stream` behind an HTTP/2 response. */
 interface Http2StreamLike {
@@ -42,9 +60,9 @@ function flattenSentHeader(response: ServerResponse): void {
 export function setStreamHeaders(
   request: IncomingMessage,
   res: ServerResponse,
-  frameworkHeaders?: () => Record<string, unknown> | undefined,
+  framework?: FrameworkResponse,
 ): void {
-  const inherited = frameworkHeaders?.() ?? {};
+  const inherited = framework?.getHeaders?.() ?? {};
   for (const [name, value] of Object.entries(inherited)) {
     if (value !== undefined && !res.hasHeader(name)) {
       res.setHeader(name, value as string | number | readonly string[]);
@@ -67,7 +85,8 @@ export function setStreamHeaders(
 export class SseConnection {
   private committed = false;
   private closed = false;
-  private idle = true;
+  /** The keep-alive tick of the last write. */
+  private writtenIn: number;
   /** The last write found the socket's buffer past its high-water mark. */
   private behind = false;
   /** Set once frames are written straight to the socket (`directSocket`). */
@@ -78,20 +97,26 @@ export class SseConnection {
   /** A HEAD response has no body: it is over once its headers are sent. */
   private readonly headOnly: boolean;
 
+  private readonly maxBufferedBytes: number;
+  private readonly keepAliveTimer: KeepAliveTimer;
+
   constructor(
     private readonly request: IncomingMessage,
     readonly response: ServerResponse,
-    private readonly maxBufferedBytes: number,
+    settings: ConnectionSettings,
     /** Called once, when the stream ends for whatever reason. */
     private readonly onClose: (dropped: boolean) => void,
     /**
-     * Headers the framework holds outside the raw response (Fastify's reply
-     * keeps `@Header()` and CORS headers until it sends): applied at commit.
+     * Fastify's reply: the headers it holds outside the raw response
+     * (`@Header()`, CORS) are applied at commit.
      */
-    private readonly frameworkHeaders?: () =>
-      Record<string, unknown> | undefined,
+    private framework?: FrameworkResponse,
   ) {
-    this.checkEachWrite = maxBufferedBytes < response.writableHighWaterMark;
+    this.maxBufferedBytes = settings.maxBufferedBytes;
+    this.keepAliveTimer = settings.keepAlive;
+    this.writtenIn = settings.keepAlive.tick;
+    this.checkEachWrite =
+      settings.maxBufferedBytes < response.writableHighWaterMark;
     this.headOnly = request.method === 'HEAD';
     response.once('close', () => this.finish(false));
   }
@@ -115,7 +140,8 @@ export class SseConnection {
   private setHeaders(): boolean {
     if (this.committed || this.closed) return false;
     this.committed = true;
-    setStreamHeaders(this.request, this.response, this.frameworkHeaders);
+    setStreamHeaders(this.request, this.response, this.framework);
+    this.framework = undefined;
     // No setNoDelay: Node's HTTP server turns Nagle's algorithm off for every
     // connection (`noDelay`, on by default), so frames go out as written.
     return true;
@@ -126,9 +152,9 @@ export class SseConnection {
     if (this.closed) return;
     // Frames written straight to the socket would follow a HEAD answer.
     if (this.headOnly) return this.commit();
-    // The headers go out with the first frame, in the same packet.
-    const first = !this.committed && this.setHeaders();
     const frame = item instanceof SseFrame ? item : SseFrame.from(item);
+    this.writtenIn = this.keepAliveTimer.tick;
+    if (!this.committed) return this.writeFirst(frame);
     // Node would buffer without bound for a client that stopped reading.
     // Only a socket past its high-water mark can be over the limit, unless
     // the limit is below that mark.
@@ -139,12 +165,61 @@ export class SseConnection {
       this.drop();
       return;
     }
-    this.idle = false;
     const socket = this.socket ?? this.directSocket();
     this.behind = socket
       ? !socket.write(this.chunked ? asHttpChunk(frame) : frame.bytes)
       : !this.response.write(frame.bytes);
-    if (first) flattenSentHeader(this.response);
+  }
+
+  /** The headers and the first frame, in the same packet. */
+  private writeFirst(frame: SseFrame): void {
+    this.setHeaders();
+    if (!this.writeWithHead(frame)) {
+      this.behind = !this.response.write(frame.bytes);
+    }
+    flattenSentHeader(this.response);
+  }
+
+  /**
+   * Sends the header block and the first frame in one socket write: the
+   * bytes `response.write` would send, without its corked write of five
+   * pieces. False, and nothing sent, where the socket cannot be written
+   * directly (see `directSocket`) or Node's response keeps its header
+   * block otherwise than as `_header` / `_headerSent`.
+   */
+  private writeWithHead(frame: SseFrame): boolean {
+    const res = this.response;
+    const socket = res.socket;
+    if (
+      !socket ||
+      socket.destroyed ||
+      this.request.httpVersionMajor !== 1 ||
+      res.write !== ServerResponse.prototype.write ||
+      res.writableLength !== socket.writableLength
+    ) {
+      return false;
+    }
+    // What `response.write` does first; hooks on writeHead (on-headers) run.
+    res.writeHead(res.statusCode);
+    const state = res as { _header?: unknown; _headerSent?: unknown };
+    const head = state._header;
+    if (typeof head !== 'string' || state._headerSent !== false) return false;
+    const chunked = res.chunkedEncoding;
+    const body = frame.bytes;
+    const size = chunked ? `${body.length.toString(16)}\r\n` : '';
+    // The header block is latin1 on the wire, as Node writes it.
+    const bytes = Buffer.allocUnsafe(
+      head.length + size.length + body.length + (chunked ? 2 : 0),
+    );
+    let at = bytes.write(head, 0, 'latin1');
+    at += bytes.write(size, at, 'latin1');
+    at += body.copy(bytes, at);
+    if (chunked) bytes.write('\r\n', at, 'latin1');
+    state._headerSent = true;
+    this.socket = socket;
+    this.chunked = chunked;
+    this.behind = !socket.write(bytes);
+    return true;
   }
 
   /**
@@ -170,14 +245,13 @@ export class SseConnection {
   }
 
   /**
-   * Writes the keep-alive comment if nothing else was written since the
-   * last call: it goes only to streams that are otherwise silent.
+   * Writes the keep-alive comment if nothing was written for most of the
+   * interval: it goes only to streams that are otherwise silent.
    */
   keepAlive(frame: SseFrame): void {
-    if (this.idle && this.committed) {
+    if (this.committed && this.keepAliveTimer.isDue(this.writtenIn)) {
       this.write(frame);
     }
-    this.idle = true;
   }
 
   /** Ends the response normally. */

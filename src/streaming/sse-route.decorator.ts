@@ -9,6 +9,22 @@ export const SSE_ROUTE_METADATA = 'nestjs-sse:route';
 /** A route handler, as Nest calls it. */
 export type Handler = (...args: unknown[]) => unknown;
 
+/** What an `@SseRoute()` wrapper calls, and where its response parameter is. */
+export interface SseRouteHandler {
+  readonly original: Handler;
+  readonly responseIndex: number;
+}
+
+/** Per `@SseRoute()` wrapper: what `SseModule` needs to serve it directly. */
+const routeHandlers = new WeakMap<object, SseRouteHandler>();
+
+/** The handler behind an `@SseRoute()` method, if `method` is one. */
+export function sseRouteHandlerOf(
+  method: unknown,
+): SseRouteHandler | undefined {
+  return typeof method === 'function' ? routeHandlers.get(method) : undefined;
+}
+
 /**
  * Declares a GET route that streams Server-Sent Events: the handler returns
  * an Observable of `SseFrame`s (from `BroadcastService.stream`) or of
@@ -26,10 +42,9 @@ export function SseRoute(path?: string | string[]): MethodDecorator {
   return (target, key, descriptor) => {
     const original = descriptor.value as unknown as Handler;
     const responseIndex = responseParamIndex(target, key, original);
-    (descriptor as PropertyDescriptor).value = handingOver(
-      original,
-      responseIndex,
-    );
+    const wrapper = handingOver(original, responseIndex);
+    routeHandlers.set(wrapper, { original, responseIndex });
+    (descriptor as PropertyDescriptor).value = wrapper;
 
     Get(path)(target, key, descriptor);
     UseInterceptors(SseRouteInterceptor)(target, key, descriptor);
@@ -60,15 +75,27 @@ export function handingOver(
     }
     return handlerReturned(response, result);
   };
-  for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
+  return withMetadataOf(original, handler, omit);
+}
+
+/**
+ * `handler`, given the metadata of `source` (but the keys in `omit`) and
+ * its name: what Nest's router reads of a route handler.
+ */
+export function withMetadataOf(
+  source: Handler,
+  handler: Handler,
+  omit: readonly unknown[] = [],
+): Handler {
+  for (const metadataKey of Reflect.getOwnMetadataKeys(source)) {
     if (omit.includes(metadataKey)) continue;
     Reflect.defineMetadata(
       metadataKey,
-      Reflect.getOwnMetadata(metadataKey, original),
+      Reflect.getOwnMetadata(metadataKey, source),
       handler,
     );
   }
-  Object.defineProperty(handler, 'name', { value: original.name });
+  Object.defineProperty(handler, 'name', { value: source.name });
   return handler;
 }
 

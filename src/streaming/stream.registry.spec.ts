@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import type { ClientRequest, IncomingMessage, Server } from 'node:http';
 import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, it } from 'node:test';
+import { afterEach, describe, it, mock } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpException } from '@nestjs/common';
-import { NEVER, concat, of } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { NEVER, Subject, concat, of } from 'rxjs';
 import { TooManyClientsFromAddressException } from '../errors/too-many-clients-from-address.exception.js';
 import { TooManyClientsException } from '../errors/too-many-clients.exception.js';
 import { SseFrame } from '../framing/sse-frame.js';
@@ -18,14 +19,18 @@ import { StreamRegistry } from './stream.registry.js';
  * (as `@SseRoute()` does, the address from `?from=`), and answers a refusal
  * itself as an exception filter would: its status, headers kept.
  */
-async function serveThrough(options: SseModuleOptions) {
+async function serveThrough(
+  options: SseModuleOptions,
+  source: () => Observable<SseFrame> = () =>
+    concat(of(SseFrame.comment('open')), NEVER),
+) {
   const registry = new StreamRegistry(resolveSseOptions(options));
   const refusals: unknown[] = [];
   const server: Server = createServer((request, response) => {
     const from = new URL(request.url!, 'http://x').searchParams.get('from');
     registry
       .serve({
-        source: concat(of(SseFrame.comment('open')), NEVER),
+        source: source(),
         request,
         response,
         clientAddress: from ?? undefined,
@@ -141,5 +146,44 @@ describe('StreamRegistry limits', () => {
     await new Promise((resolve) => late.response.on('end', resolve));
     assert.equal(Buffer.concat(lateBody).length, 0);
     assert.equal(served.registry.stats.opened, 1);
+  });
+});
+
+describe('StreamRegistry keep-alive', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    mock.timers.reset();
+    await close?.();
+  });
+
+  it('comments on a stream silent for most of keepAliveSeconds, once per interval, and never on one written to meanwhile', async () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    const feeds: Subject<SseFrame>[] = [];
+    const served = await serveThrough({ keepAliveSeconds: 1 }, () => {
+      const feed = new Subject<SseFrame>();
+      feeds.push(feed);
+      return concat(of(SseFrame.comment('open')), feed);
+    });
+    close = served.close;
+    const received = async () => {
+      const { response } = await served.open();
+      const text = { value: '' };
+      response.on('data', (chunk: Buffer) => (text.value += chunk));
+      return text;
+    };
+    const quiet = await received();
+    const busy = await received();
+    const comments = (text: { value: string }) =>
+      text.value.split(': keep-alive ').length - 1;
+    // 4 s (mocked), a frame to the busy stream every 0.5 s.
+    for (let ms = 0; ms < 4000; ms += 250) {
+      if (ms % 500 === 0) feeds[1].next(SseFrame.from({ data: String(ms) }));
+      mock.timers.tick(250);
+    }
+    for (let i = 0; i < 200 && comments(quiet) < 4; i++) await sleep(5);
+    await sleep(20);
+    assert.equal(comments(quiet), 4, 'one per second of silence');
+    assert.equal(comments(busy), 0, 'none between frames');
+    assert.equal(busy.value.split('data: ').length - 1, 8);
   });
 });

@@ -9,7 +9,8 @@ import { shutdownRetryFrame } from '../framing/shutdown-retry.js';
 import { ResolvedSseOptions } from '../resolved-sse-options.js';
 import { ClientAddressLimit } from './client-address-limit.js';
 import { applyRetryAfter } from './retry-after.js';
-import type { ServeOptions, StreamOwner } from './served-stream.js';
+import type { RouteResponse } from './route-response.js';
+import type { NestAnswer, ServeOptions, StreamOwner } from './served-stream.js';
 import { ServedStream } from './served-stream.js';
 import type { SseStreamStats } from './sse-streams.js';
 import { SseStreams } from './sse-streams.js';
@@ -27,17 +28,24 @@ export class StreamRegistry
 {
   private readonly logger = new Logger(SseStreams.name);
   private readonly streams = new Set<ServedStream>();
-  /** Broadcast streams carry their own keep-alive; this covers the others. */
-  private readonly keepAlive: KeepAliveTimer;
+  /**
+   * Every stream it serves gets the comment once silent for most of the
+   * interval: the connection sees every write, including a broadcast
+   * stream's own keep-alive when it flows through operators.
+   */
+  readonly keepAlive: KeepAliveTimer;
   private readonly addresses: ClientAddressLimit;
   private opened = 0;
   private dropped = 0;
   private shuttingDown = false;
   readonly maxBufferedBytes: number;
+  /** Whether streams are counted per client address (`maxClientsPerAddress`). */
+  readonly perAddress: boolean;
 
   constructor(private readonly options: ResolvedSseOptions) {
     super();
     this.maxBufferedBytes = options.maxBufferedBytes;
+    this.perAddress = Number.isFinite(options.maxClientsPerAddress);
     this.addresses = new ClientAddressLimit(options.maxClientsPerAddress);
     this.keepAlive = new KeepAliveTimer(options.keepAliveSeconds, (frame) => {
       for (const stream of this.streams) stream.keepAlive(frame);
@@ -66,6 +74,20 @@ export class StreamRegistry
   }
 
   /**
+   * Streams what a route handler returned, for a handler that serves its
+   * route itself (no interceptor applies to it, see `SseModule`): the
+   * Observable, or a value sent as its one frame. Resolves once the headers
+   * are out or the stream ended before; rejects, for the exception filters,
+   * as `serve` errors.
+   */
+  serveResult(route: RouteResponse, result: unknown): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const answer = { next: resolve, complete: resolve, error: reject };
+      this.admit(route, answer)?.follow(result);
+    });
+  }
+
+  /**
    * One subscription of `serve`. A method of its own, so that the stream
    * does not keep `options.source` (Nest's pipeline around the handler).
    */
@@ -73,9 +95,20 @@ export class StreamRegistry
     options: ServeOptions,
     pipeline: Subscriber<void>,
   ): TeardownLogic {
+    return this.admit(options, pipeline)?.start(options.source);
+  }
+
+  /**
+   * A stream over `route`, counted; none when it is refused (answered
+   * through `pipeline`) or the app is shutting down (ended at once).
+   */
+  private admit(
+    route: RouteResponse & { readonly handOver?: boolean },
+    pipeline: NestAnswer,
+  ): ServedStream | undefined {
     if (this.streams.size >= this.options.maxClients) {
       return this.refuse(
-        options,
+        route,
         pipeline,
         new TooManyClientsException(
           this.options.maxClients,
@@ -84,14 +117,14 @@ export class StreamRegistry
       );
     }
     // Without a per-address cap there is nothing to count.
-    const address = Number.isFinite(this.addresses.maxPerAddress)
-      ? (options.clientAddress ??
-        options.request.socket?.remoteAddress ??
+    const address = this.perAddress
+      ? (route.clientAddress ??
+        route.request.socket?.remoteAddress ??
         'unknown')
       : undefined;
     if (address !== undefined && !this.addresses.acquire(address)) {
       return this.refuse(
-        options,
+        route,
         pipeline,
         new TooManyClientsFromAddressException(
           this.options.maxClientsPerAddress,
@@ -99,25 +132,26 @@ export class StreamRegistry
         ),
       );
     }
-    const stream = new ServedStream(options, pipeline, this, address);
+    const stream = new ServedStream(route, pipeline, this, address);
     if (this.shuttingDown) {
       stream.end();
-      return;
+      return undefined;
     }
     this.streams.add(stream);
     this.opened++;
     this.keepAlive.start();
-    return stream.start(options.source);
+    return stream;
   }
 
   /** Answers with `refusal` through the exception filters, `Retry-After` included. */
   private refuse(
-    { response }: ServeOptions,
-    pipeline: Subscriber<void>,
+    { response }: RouteResponse,
+    pipeline: NestAnswer,
     refusal: TooManyClientsException | TooManyClientsFromAddressException,
-  ): TeardownLogic {
+  ): undefined {
     applyRetryAfter(response, refusal);
     pipeline.error(refusal);
+    return undefined;
   }
 
   streamClosed(stream: ServedStream, dropped: boolean): void {

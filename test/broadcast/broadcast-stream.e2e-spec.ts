@@ -136,6 +136,24 @@ describe('GET /sse/broadcast', () => {
     assert.match(JSON.stringify(answer.json.message), /channel/);
   });
 
+  it('answers a last event id that cannot be an SSE id with a 400 JSON error, then serves on', async () => {
+    const answer = await http(
+      'GET',
+      `${demo.url}/sse/broadcast?lastEventId=a%0Ab`,
+      { headers: { accept: 'text/event-stream' } },
+    );
+    assert.equal(answer.status, 400);
+    assert.match(String(answer.headers['content-type']), /application\/json/);
+    assert.match(JSON.stringify(answer.json.message), /id/);
+    // Nothing of the refused stream is left behind: the next one is served.
+    const reader = await subscribe(demo);
+    try {
+      assert.equal(reader.status, 200);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('sends keep-alive comments every SSE_KEEPALIVE_SECONDS', async () => {
     const reader = await subscribe(demo);
     try {

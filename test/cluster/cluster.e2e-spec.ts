@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { demoConfigFromEnv } from '../../demo/demo-config.js';
 import type { DemoProcess } from '../support/demo-process.js';
@@ -118,6 +119,75 @@ describe('the demo with WORKERS=3: one port, three processes over Redis', () => 
     }
     const { code, signal } = await demo.exited;
     assert.deepEqual({ code, signal }, { code: 0, signal: null });
+  });
+});
+
+/** Whether `pid` runs (not gone, not a zombie left to a parent that does not reap). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return (
+      stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+    );
+  } catch {
+    return false;
+  }
+}
+
+describe('the demo with WORKERS=2 whose primary is killed', () => {
+  let redis: RedisServer;
+  let demo: DemoProcess;
+  const readers = new Map<string, SseReader>();
+
+  before(async () => {
+    redis = await RedisServer.start();
+    demo = await startDemoProcess({
+      env: { WORKERS: '2', REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'orphan:' },
+      startTimeoutMs: 60_000,
+    });
+    await waitFor(
+      () => demo.output().includes('2 workers listening'),
+      60_000,
+      'both workers to listen',
+    );
+    for (let n = 0; n < 20 && readers.size < 2; n++) {
+      const reader = await SseReader.open(`${demo.url}/sse/broadcast`);
+      await reader.take(1);
+      const worker = String(reader.headers['x-demo-worker']);
+      if (readers.has(worker)) reader.close();
+      else readers.set(worker, reader);
+    }
+  });
+  after(async () => {
+    for (const reader of readers.values()) reader.close();
+    // Whatever is left of the group.
+    if (demo) demo.kill('SIGKILL');
+    await redis?.stop('SIGTERM');
+  });
+
+  it('ends the streams of its workers, which then exit without an error', async () => {
+    assert.equal(readers.size, 2);
+    const workers = readFileSync(
+      `/proc/${demo.pid}/task/${demo.pid}/children`,
+      'utf8',
+    )
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    assert.equal(workers.length, 2);
+    // The primary alone, and no chance to tell its workers.
+    demo.child.kill('SIGKILL');
+    for (const [worker, reader] of readers) {
+      await reader.until(() => reader.ended, 15_000, `worker ${worker} to end`);
+      // The closing `retry:` (the first came with `connected`): closed, not cut.
+      assert.ok((reader.raw.match(/^retry: /gm) ?? []).length >= 2, reader.raw);
+    }
+    await waitFor(
+      () => !workers.some(isRunning),
+      15_000,
+      'the workers to exit',
+    );
+    assert.doesNotMatch(demo.output(), /EPIPE|Unhandled 'error'|ERR_IPC/);
   });
 });
 
