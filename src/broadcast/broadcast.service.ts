@@ -241,16 +241,17 @@ export class BroadcastService
       this.tracker,
       keptAliveBySink,
     );
+    // Encoded before the client counts: a Last-Event-ID that cannot be an
+    // SSE id throws here (a 400), leaving nothing behind.
+    const connected = SseFrame.from({
+      type: CONNECTED_EVENT,
+      id: client.lastId,
+      // JSON text as JSON.stringify writes it: the two values need no escapes.
+      data: `{"clientId":"${client.id}","serverTime":"${isoTimeNow()}"}`,
+      retry: this.options.retryMs,
+    });
     this.add(client);
-    client.send(
-      SseFrame.from({
-        type: CONNECTED_EVENT,
-        id: client.lastId,
-        // JSON text as JSON.stringify writes it: the two values need no escapes.
-        data: `{"clientId":"${client.id}","serverTime":"${isoTimeNow()}"}`,
-        retry: this.options.retryMs,
-      }),
-    );
+    client.send(connected);
     if (foreign) {
       this.sendGap(client, lastEventId, { events: [], gap: 'unknown' });
     } else if (lastEventId !== undefined) {
