@@ -112,6 +112,8 @@ class InstructionCounter {
   }
 
   cleanUp() {
+    // BENCH_KEEP_CALLGRIND=1 keeps the dump, for callgrind_annotate.
+    if (process.env.BENCH_KEEP_CALLGRIND === '1') return;
     for (const file of [this.file, `${this.file}.1`])
       rmSync(file, { force: true });
   }
