@@ -41,3 +41,34 @@ export class BroadcastFloor {
     for (const stream of this.streams) stream.write(frame);
   }
 }
+
+/**
+ * The raw servers' routes: `GET /sse/broadcast` opens a stream of `floor`;
+ * `POST /api/broadcast` parses the JSON body and answers 202 with what
+ * `publish(body)` gives (400 for a body that is not JSON); 404 otherwise.
+ */
+export function floorRoutes(floor, publish) {
+  return (req, res) => {
+    if (req.method === 'GET' && req.url.startsWith('/sse/broadcast')) {
+      floor.open(res);
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/api/broadcast') {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', async () => {
+        let body;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          res.writeHead(400).end();
+          return;
+        }
+        const answer = JSON.stringify(await publish(body));
+        res.writeHead(202, { 'Content-Type': 'application/json' }).end(answer);
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  };
+}

@@ -8,7 +8,7 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { BroadcastFloor } from './broadcast-floor.mjs';
+import { BroadcastFloor, floorRoutes } from './broadcast-floor.mjs';
 
 const workers = Number(process.env.WORKERS ?? 2);
 const prefix = process.env.REDIS_KEY_PREFIX || 'bench:';
@@ -45,35 +45,16 @@ if (cluster.isPrimary) {
     floor.write(id, event, data);
   });
 
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url.startsWith('/sse/broadcast')) {
-      floor.open(res);
-      return;
-    }
-    if (req.method === 'POST' && req.url === '/api/broadcast') {
-      const chunks = [];
-      req.on('data', (chunk) => chunks.push(chunk));
-      req.on('end', async () => {
-        let body;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          res.writeHead(400).end();
-          return;
-        }
-        const id = String(await publisher.incr(`${prefix}raw-seq`));
-        const data =
-          typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
-        const event = body.event ?? 'message';
-        await publisher.publish(channel, JSON.stringify({ id, event, data }));
-        res
-          .writeHead(202, { 'Content-Type': 'application/json' })
-          .end(JSON.stringify({ ok: true, id }));
-      });
-      return;
-    }
-    res.writeHead(404).end();
-  });
+  const server = createServer(
+    floorRoutes(floor, async (body) => {
+      const id = String(await publisher.incr(`${prefix}raw-seq`));
+      const data =
+        typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
+      const event = body.event ?? 'message';
+      await publisher.publish(channel, JSON.stringify({ id, event, data }));
+      return { ok: true, id };
+    }),
+  );
   server.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
   process.once('SIGTERM', () => process.exit(0));
 }
