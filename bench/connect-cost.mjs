@@ -1,6 +1,6 @@
 // What one connect costs the server, measured so that other work on the
 // machine matters little: each target is a fresh process, warmed with 1,000
-// clients (opened, then reset), then N clients are opened 250 at a time and
+// clients (opened, then reset; `--warm-up`), then N clients are opened 250 at a time and
 // the server's cost over that phase alone is divided by N. Targets alternate
 // within each round, and every figure is also given × raw from the same round.
 //
@@ -17,6 +17,7 @@
 //   node bench/connect-cost.mjs                      raw, library, library-fastify; 10,000 clients; 3 rounds
 //   node bench/connect-cost.mjs --instructions --rounds 1
 //   node bench/connect-cost.mjs --targets raw,library --base /tmp/base/dist
+//   node bench/connect-cost.mjs --warm-up 10000     a server that has served a while
 //
 // `--base <dist>` also runs each library target from another build (as
 // `<name>@base`), alternating with this one: an A/B comparison of a change.
@@ -44,6 +45,10 @@ const { values: args } = parseArgs({
     targets: { type: 'string', default: 'raw,library,library-fastify' },
     clients: { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '3' },
+    // Clients opened and closed before the measured ones: 1,000 measures
+    // a server that has just started (its JIT still compiling the connect
+    // path); as many as are measured, one that has served a while.
+    'warm-up': { type: 'string', default: '1000' },
     instructions: { type: 'boolean', default: false },
     base: { type: 'string' },
     'node-args': { type: 'string', default: '' },
@@ -57,7 +62,7 @@ const { values: args } = parseArgs({
 });
 const clients = Number(args.clients);
 const rounds = Number(args.rounds);
-const WARM_UP = 1000;
+const WARM_UP = Number(args['warm-up']);
 const BATCH = 250;
 
 /** The runs of a round: `{ key, server, env }`, `key` as reported. */
@@ -160,6 +165,7 @@ async function measure({ key, server: name, env }) {
     return {
       key,
       clients,
+      warmUp: WARM_UP,
       connectMs: Math.round(ms),
       cpuMsPerConnect: cpu / opened,
       instructionsPerConnect:

@@ -76,10 +76,13 @@ function clusterTarget(label, script, ready) {
         throw err;
       }
       const base = `http://127.0.0.1:${port}`;
+      const workerPids = childrenOf(primary.pid);
       return {
         streamUrls: [`${base}/sse/broadcast`],
         publishUrl: `${base}/api/broadcast`,
-        pids: [primary.pid, ...childrenOf(primary.pid), redis.pid],
+        pids: [primary.pid, ...workerPids, redis.pid],
+        /** The workers alone (those that hold the streams). */
+        workerPids,
         stop: async () => {
           await stopProcess(primary);
           await redis.stop();

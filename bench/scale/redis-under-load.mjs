@@ -12,6 +12,12 @@
 //   node bench/scale/redis-under-load.mjs '{"perWorker":10000,"repeat":2}'
 //   node bench/scale/redis-under-load.mjs '{"repeat":0}'        the restart only
 //   node bench/scale/redis-under-load.mjs '{"restart":false}'   throughput only
+//   node bench/scale/redis-under-load.mjs '{"workerCores":0.4}' each worker 0.4 CPU
+//
+// `workerCores` gives every worker (and the one instance) a CPU budget of its
+// own (cpu-quota.mjs, root): on a machine whose cores the load generator
+// shares, the servers are then the bottleneck, as with a core per worker.
+// Without it, both targets compete for the same cores with the clients.
 //
 // Writes one JSON line per run to bench/results/<stamp>-redis.jsonl and
 // prints a summary. Needs the build and redis-server.
@@ -24,6 +30,7 @@ import { broadcastBody, now } from '../load-generator.mjs';
 import { startServer, stopProcess } from '../servers/index.mjs';
 import { RedisServer } from '../../dist/test/support/redis-server.js';
 import { libraryCluster } from './cluster-targets.mjs';
+import { limitCpu } from './cpu-quota.mjs';
 import { runScaleLoad, shares, startLoadProcess } from './scale-load.mjs';
 
 const DEFAULTS = {
@@ -38,6 +45,8 @@ const DEFAULTS = {
   downMs: 2_000,
   /** Whether to run the restart (after the throughput runs). */
   restart: true,
+  /** A CPU budget per worker for the throughput runs (e.g. 0.4), or none. */
+  workerCores: undefined,
 };
 
 /** One instance of the demo on a redis-server of its own (WORKERS=1). */
@@ -55,6 +64,7 @@ const oneInstance = {
       streamUrls: [`${server.baseUrl}/sse/broadcast`],
       publishUrl: `${server.baseUrl}/api/broadcast`,
       pids: [server.pid, redis.pid],
+      workerPids: [server.pid],
       stop: async () => {
         await server.stop();
         await redis.stop();
@@ -65,8 +75,11 @@ const oneInstance = {
 
 async function measure(target, clients, o) {
   const running = await target.start();
+  const release = o.workerCores
+    ? limitCpu(running.workerPids, o.workerCores)
+    : undefined;
   try {
-    return await runScaleLoad({
+    const result = await runScaleLoad({
       clients,
       perProcess: o.perWorker,
       burst: o.burst,
@@ -75,7 +88,9 @@ async function measure(target, clients, o) {
       publishUrl: running.publishUrl,
       serverPids: running.pids,
     });
+    return { workerCores: o.workerCores ?? null, ...result };
   } finally {
+    release?.();
     await running.stop();
   }
 }
@@ -126,6 +141,8 @@ export async function restartRun(o) {
     let killedAt;
     let backAt;
     let outage;
+    let refusedFrom;
+    let refusedUntil;
     for (let seq = 1; seq <= total; seq++) {
       const due = started + ((seq - 1) * 1000) / o.rate;
       if (due > now()) await sleep(due - now());
@@ -139,8 +156,14 @@ export async function restartRun(o) {
       }
       const status = await post(running.publishUrl, broadcastBody(seq, 100));
       if (status === 202) accepted.push(seq);
-      else refused[status] = (refused[status] ?? 0) + 1;
+      else {
+        refused[status] = (refused[status] ?? 0) + 1;
+        // When publishing was refused: from the first refusal to the last.
+        refusedFrom ??= now() - started;
+        refusedUntil = now() - started;
+      }
     }
+    const publishedFor = now() - started;
     await outage;
     // Let the last deliveries arrive: no progress for 3 s.
     const expected = connected * accepted.length;
@@ -158,6 +181,9 @@ export async function restartRun(o) {
       refused,
       killedAtMs: Math.round(killedAt),
       backAtMs: Math.round(backAt),
+      refusedFromMs: Math.round(refusedFrom ?? NaN),
+      refusedUntilMs: Math.round(refusedUntil ?? NaN),
+      publishedForMs: Math.round(publishedFor),
       delivered: reports.reduce((a, r) => a + r.received, 0),
       expectedAtLeast: expected,
       clientsComplete: sum('complete'),
@@ -206,7 +232,7 @@ export async function runRedisUnderLoad(options = {}, log = console.log) {
       result.two.deliveriesPerSec / (2 * result.one.deliveriesPerSec);
     ratios.push(ratio);
     log(
-      `throughput run ${run}: one instance ${result.one.deliveriesPerSec}/s (${result.one.delivered}/${result.one.expected}), two workers ${result.two.deliveriesPerSec}/s (${result.two.delivered}/${result.two.expected}): ${ratio.toFixed(2)} x twice one`,
+      `throughput run ${run}: one instance ${result.one.deliveriesPerSec}/s (${result.one.delivered}/${result.one.expected}, server ${result.one.burstServerCores} CPUs, load ${result.one.burstLoadCores}), two workers ${result.two.deliveriesPerSec}/s (${result.two.delivered}/${result.two.expected}, server ${result.two.burstServerCores} CPUs, load ${result.two.burstLoadCores}): ${ratio.toFixed(2)} x twice one`,
     );
   }
   const restart = o.restart ? await restartRun(o) : undefined;

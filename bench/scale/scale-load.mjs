@@ -150,12 +150,19 @@ export async function runScaleLoad(options) {
     // Burst: back to back, each POST once the last was acknowledged.
     const beforeBurst = (await waitAll(seq)).received;
     const cpuStart = serverCpu();
+    const loadCpu = () =>
+      sumOver(
+        loads.map((l) => l.child.pid),
+        cpuMs,
+      );
+    const loadCpuStart = loadCpu();
     const burstStart = performance.now();
     await publishRange(pub, seq + 1, seq + o.burst, 0);
     seq += o.burst;
     const burstDone = await waitAll(seq);
     const burstMs = performance.now() - burstStart;
     const burstCpu = serverCpu() - cpuStart;
+    const burstLoadCpu = loadCpu() - loadCpuStart;
     const burstDelivered = burstDone.received - beforeBurst;
     progress(`${n} clients: burst of ${o.burst} in ${Math.round(burstMs)} ms`);
 
@@ -210,6 +217,9 @@ export async function runScaleLoad(options) {
       peakRssMb: round(peakRss / 1024, 1),
       cpuMsPer1000: round((burstCpu * 1000) / burstDelivered),
       deliveriesPerSec: Math.round((burstDelivered * 1000) / burstMs),
+      // CPUs busy during the burst: the server's processes, the load's.
+      burstServerCores: round(burstCpu / burstMs, 2),
+      burstLoadCores: round(burstLoadCpu / burstMs, 2),
       rate: o.rate,
       latencyMs: {
         p50: round(percentile(latencies, 0.5)),
