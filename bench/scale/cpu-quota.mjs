@@ -71,7 +71,10 @@ export function limitCpu(pids, cores) {
     }
   } catch (err) {
     release();
-    throw err;
+    throw new Error(
+      `could not give pids ${pids.join(', ')} a CPU budget in ${root} (needs root): ${err.message}`,
+      { cause: err },
+    );
   }
   return release;
 }
