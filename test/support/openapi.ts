@@ -80,7 +80,7 @@ const envelope = (e: ReadEvent, data: unknown) => ({
 });
 
 /** A received event as the 3.0 `schema` of a stream shows it: `data` decoded when it is JSON. */
-export function decodedEnvelope(e: ReadEvent) {
+function decodedEnvelope(e: ReadEvent) {
   let data: unknown = e.data;
   try {
     data = JSON.parse(e.data);
@@ -91,7 +91,29 @@ export function decodedEnvelope(e: ReadEvent) {
 }
 
 /** A received event as the 3.2 `itemSchema` models it: every field as sent. */
-export const rawEnvelope = (e: ReadEvent) => envelope(e, e.data);
+const rawEnvelope = (e: ReadEvent) => envelope(e, e.data);
+
+const check30 = schemaValidator('3.0');
+const check32 = schemaValidator('2020');
+
+/**
+ * What is wrong with received events against a stream's documented media
+ * (of a dereferenced document): each event against the 3.0 `schema` (data
+ * decoded) and, when `media32` is given, the 3.2 `itemSchema` (every field
+ * as sent). Empty when every event matches; each line names its event.
+ */
+export function eventMismatches(
+  events: readonly ReadEvent[],
+  media: Doc,
+  media32?: Doc,
+): string[] {
+  return events.flatMap((e) => {
+    const name = e.event ?? 'message';
+    const errors = check30(media.schema, decodedEnvelope(e));
+    if (media32) errors.push(...check32(media32.itemSchema, rawEnvelope(e)));
+    return errors.map((error) => `${name}: ${error}`);
+  });
+}
 
 export interface RedoclyProblem {
   ruleId: string;
