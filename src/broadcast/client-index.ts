@@ -1,3 +1,4 @@
+import { isAddressedTo } from '../transports/event-audience.js';
 import type { StoredEvent } from '../transports/transport-event.js';
 import type { PresenceSnapshot } from '../presence/presence.types.js';
 import type { BroadcastClient } from './broadcast-client.js';
@@ -80,13 +81,10 @@ export class ClientIndex {
       for (const client of scope) deliver(client);
       return scope.size;
     }
+    // The rule replay applies too, plus the one stream left out.
     let count = 0;
     for (const client of scope) {
-      if (user !== undefined && channel !== undefined) {
-        if (!client.channels.includes(channel)) continue;
-      }
-      if (exceptUser !== undefined && client.user === exceptUser) continue;
-      if (client.id === exceptClient) continue;
+      if (client.id === exceptClient || !isAddressedTo(event, client)) continue;
       deliver(client);
       count++;
     }
