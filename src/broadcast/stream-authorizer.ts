@@ -1,5 +1,6 @@
 import { StreamForbiddenException } from '../errors/stream-forbidden.exception.js';
 import { ErrorMessages } from '../errors/error-messages.js';
+import { isThenable } from './thenable.js';
 
 /**
  * Decides whether a request may open a broadcast stream of `channels` (the
@@ -11,9 +12,6 @@ export type SseAuthorizer = (
   request: unknown,
   channels: readonly string[],
 ) => boolean | Promise<boolean>;
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
  * Runs `authorize` for a stream. Throws at once for a synchronous refusal;

@@ -1,6 +1,7 @@
 import { ErrorMessages } from '../errors/error-messages.js';
 import { InvalidSseFieldException } from '../errors/invalid-sse-field.exception.js';
 import { CHANNEL_NAME_PATTERN } from './channel-name.js';
+import { isThenable } from './thenable.js';
 
 /**
  * Says whose a broadcast stream is (the `identify` option): the user id
@@ -13,9 +14,6 @@ import { CHANNEL_NAME_PATTERN } from './channel-name.js';
 export type SseIdentifier = (
   request: unknown,
 ) => string | undefined | null | Promise<string | undefined | null>;
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
  * An identity as `identify` gave it: a string by the channel-name rule (a
